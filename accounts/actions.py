@@ -1,0 +1,177 @@
+"""Writes to organisations and accounts. Each is one transaction with one audit event."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.audit import record
+from accounts.models import Organisation, OrganisationKind, User
+from accounts.roles import role_fits
+
+# National organisations, which the reference data does not list.
+NATIONAL_ORGANISATIONS = {
+    "MOJ": "Ministry of Justice",
+    "VC": "Victims' Commissioner's office",
+}
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    code: str
+    name: str
+    kind: str
+    forces: frozenset[str]
+
+
+def _field(item: Any, name: str, default: Any = None) -> Any:
+    if isinstance(item, Mapping):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _items(collection: Any) -> list[Any]:
+    if collection is None:
+        return []
+    if isinstance(collection, Mapping):
+        return list(collection.values())
+    return list(collection)
+
+
+def _codes(value: Any) -> frozenset[str]:
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset(code.strip() for code in value.replace(";", "|").split("|") if code.strip())
+    return frozenset(str(code) for code in value)
+
+
+def organisation_rows(bodies: Iterable[Any], forces: Iterable[Any]) -> list[OrganisationRow]:
+    """Every organisation that should exist, from the standard's bodies and forces, plus the national ones.
+
+    A body serves the forces named by its own `force`/`forces` field if it has one; otherwise the forces
+    table says which CPS area, probation region and local policing body each force belongs to.
+    """
+    force_list = _items(forces)
+    serves: dict[str, set[str]] = {}
+    force_names: dict[str, str] = {}
+    for force in force_list:
+        code = str(_field(force, "code"))
+        force_names[code] = str(_field(force, "name", code))
+        serves.setdefault(code, set()).add(code)
+        serves.setdefault(f"WCU-{code}", set()).add(code)
+        for column in ("local_policing_body", "cps_area", "probation_region"):
+            for body_code in _codes(_field(force, column)):
+                serves.setdefault(body_code, set()).add(code)
+
+    rows: dict[str, OrganisationRow] = {}
+    for body in _items(bodies):
+        code = str(_field(body, "code"))
+        own = _codes(_field(body, "forces")) | _codes(_field(body, "force"))
+        rows[code] = OrganisationRow(
+            code=code,
+            name=str(_field(body, "name", code)),
+            kind=str(_field(body, "body_type")),
+            forces=frozenset(own or serves.get(code, set())),
+        )
+    # Local policing bodies named by the forces table but not listed among the bodies.
+    for force in force_list:
+        for body_code in _codes(_field(force, "local_policing_body")):
+            if body_code not in rows:
+                force_name = force_names[str(_field(force, "code"))]
+                rows[body_code] = OrganisationRow(
+                    code=body_code,
+                    name=f"Local policing body for {force_name}",
+                    kind=OrganisationKind.LOCAL_POLICING_BODY,
+                    forces=frozenset(serves.get(body_code, set())),
+                )
+    for code, name in NATIONAL_ORGANISATIONS.items():
+        rows.setdefault(code, OrganisationRow(code, name, OrganisationKind.NATIONAL, frozenset()))
+    return sorted(rows.values(), key=lambda row: row.code)
+
+
+def sync_organisations(*, by: User | None = None, version: str = "1") -> dict[str, int]:
+    """Creates and updates organisations from the minimum dataset's reference data (idempotent)."""
+    from analytics.standard import load_standard  # the loader lives in the analytical core
+
+    standard = load_standard(version=version)
+    return apply_organisation_rows(organisation_rows(standard.bodies, standard.forces), by=by)
+
+
+def apply_organisation_rows(rows: list[OrganisationRow], *, by: User | None = None) -> dict[str, int]:
+    unknown = sorted({row.kind for row in rows} - set(OrganisationKind.values))
+    if unknown:
+        raise ValueError(f"Unknown body type(s) in the reference data: {', '.join(unknown)}")
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        existing = {organisation.code: organisation for organisation in Organisation.objects.all()}
+        created = [
+            Organisation(code=row.code, name=row.name, kind=row.kind)
+            for row in rows
+            if row.code not in existing
+        ]
+        Organisation.objects.bulk_create(created)
+        counts["created"] = len(created)
+        for row in rows:
+            organisation = existing.get(row.code)
+            if organisation is None:
+                continue
+            if (organisation.name, organisation.kind) != (row.name, row.kind):
+                organisation.name, organisation.kind = row.name, row.kind
+                organisation.save(update_fields=["name", "kind"])
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        _set_forces(rows)
+        record(by=by, action="organisations.sync", detail=counts, actor_label="load_standard")
+    return counts
+
+
+def _set_forces(rows: list[OrganisationRow]) -> None:
+    pks = dict(Organisation.objects.values_list("code", "pk"))
+    link = Organisation.forces.through
+    wanted = {(pks[row.code], pks[code]) for row in rows for code in row.forces if code in pks}
+    synced = {pks[row.code] for row in rows}
+    current = set(
+        link.objects.filter(from_organisation_id__in=synced).values_list(
+            "from_organisation_id", "to_organisation_id"
+        )
+    )
+    for from_pk, to_pk in current - wanted:
+        link.objects.filter(from_organisation_id=from_pk, to_organisation_id=to_pk).delete()
+    link.objects.bulk_create(
+        [
+            link(from_organisation_id=from_pk, to_organisation_id=to_pk)
+            for from_pk, to_pk in sorted(wanted - current)
+        ]
+    )
+
+
+def create_user(
+    *,
+    by: User | None,
+    username: str,
+    password: str | None,
+    organisation: Organisation,
+    role: str,
+    email: str = "",
+) -> User:
+    """Makes an account in one organisation with one role; refuses a role that does not fit the organisation."""
+    if not role_fits(role, organisation.kind):
+        raise ValidationError(
+            f"The role {role} cannot be given in {organisation.name} ({organisation.get_kind_display()})."
+        )
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username, password=password, email=email, organisation=organisation, role=role
+        )
+        record(
+            by=by,
+            action="account.create",
+            target=f"user:{username}",
+            detail={"role": role, "organisation": organisation.code},
+            actor_label="accounts",
+        )
+    return user

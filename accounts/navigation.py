@@ -1,0 +1,36 @@
+"""The service navigation: which sections a person sees, by role. Visibility only; views check access."""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.models import Role, User
+
+
+def _prefix() -> str:
+    # English URLs carry no language prefix; every other language's do (i18n_patterns).
+    language = get_language() or "en"
+    return "" if language == "en" else f"/{language}"
+
+
+def navigation_items(user: User | AnonymousUser, path: str) -> list[dict[str, Any]]:
+    prefix = _prefix()
+    sections: list[tuple[str, str]] = [("/standard/", _("Standard"))]
+    if isinstance(user, User) and user.is_authenticated and user.is_active:
+        if user.role == Role.SUBMITTER:
+            sections.append(("/submissions/", _("Submissions")))
+        if user.role in access.RESULT_ROLES:
+            sections.append(("/compliance/", _("Compliance")))
+        if user.role in (Role.LOCAL_REVIEWER, Role.NATIONAL_ANALYST):
+            sections.append(("/oversight/", _("Oversight")))
+        sections.append(("/data/", _("Data")))
+    else:
+        sections.append(("/data/", _("Data")))
+        sections.append(("/my-case/", _("My case")))
+    return [
+        {"href": prefix + section, "text": text, "current": path.startswith(prefix + section)}
+        for section, text in sections
+    ]

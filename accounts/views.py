@@ -1,0 +1,89 @@
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts.access import role_required
+from accounts.audit import record
+from accounts.forms import SignInForm
+from accounts.models import AuditEvent, Role, User
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _known_user_target(username: str) -> str:
+    # Never echo what was typed into the log (it may be a password typed into the wrong box).
+    return f"user:{username}" if User.objects.filter(username=username).exists() else "user:unknown"
+
+
+@sensitive_post_parameters("password")
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        was_locked = AxesProxyHandler.is_locked(request, {"username": username})
+        form = SignInForm(request, data=request.POST)
+        if form.is_valid():
+            user = form.get_user()
+            login(request, user)
+            record(by=user, action="sign_in")
+            return redirect(_safe_next(request) or "home")
+        target = _known_user_target(username)
+        if was_locked:
+            record(
+                by=None,
+                action="sign_in.refused",
+                target=target,
+                outcome=AuditEvent.Outcome.REFUSED,
+                purpose="locked out",
+                actor_label="anonymous",
+            )
+        else:
+            record(
+                by=None,
+                action="sign_in.failed",
+                target=target,
+                outcome=AuditEvent.Outcome.FAILED,
+                actor_label="anonymous",
+            )
+            if getattr(request, "axes_locked_out", False):
+                record(
+                    by=None,
+                    action="sign_in.locked_out",
+                    target=target,
+                    outcome=AuditEvent.Outcome.REFUSED,
+                    actor_label="anonymous",
+                )
+        # When the account is locked, Axes's middleware replaces this response with the lockout page.
+    else:
+        form = SignInForm(request)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        record(by=request.user, action="sign_out")
+    logout(request)
+    return redirect("home")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account.html")
+
+
+@role_required(Role.ADMINISTRATOR)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.order_by("-at", "-id")[:200]
+    return render(request, "accounts/audit_log.html", {"events": events})

@@ -1,0 +1,1 @@
+"""Models for the oversight domain."""

@@ -1,0 +1,1 @@
+"""Publication: disclosure control, open data, the public dashboard and the annual report."""
