@@ -1,0 +1,147 @@
+"""Fills an empty installation with a complete demo: accounts, synthetic submissions, linkage and figures.
+
+Each step goes through the same actions people use (ingest, linkage, compute), so the demo shows the
+product as it is. The steps are idempotent: a finished demo is recorded in `DATA_DIR/demo/complete.json`
+and not built again unless asked.
+"""
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from analytics.standard import load_standard
+
+DEMO_SEED = 2024
+DEMO_SCALE = 0.002
+DEMO_FROM = "2024-25 Q1"
+DEMO_TO = "2025-26 Q2"
+# Tables in the order a body's systems would send them: people before the crimes that name them.
+TABLE_ORDER = ("victims", "crimes", "events", "returns")
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class DemoSummary:
+    built: bool
+    periods: list[str] = field(default_factory=list)
+    submissions: int = 0
+    rejected_whole: list[str] = field(default_factory=list)
+    linkage: str = ""
+    figures: int = 0
+
+
+def demo_dir() -> Path:
+    return Path(settings.DATA_DIR) / "demo"
+
+
+def _marker() -> Path:
+    return demo_dir() / "complete.json"
+
+
+def is_built() -> bool:
+    return _marker().is_file()
+
+
+def _files_in_order(body_dir: Path) -> list[Path]:
+    def rank(path: Path) -> tuple[int, str]:
+        table = next((t for t in TABLE_ORDER if path.name.startswith(t)), "")
+        return (TABLE_ORDER.index(table) if table else len(TABLE_ORDER), path.name)
+
+    return sorted((p for p in body_dir.iterdir() if p.suffix in {".csv", ".parquet", ".xlsx"}), key=rank)
+
+
+def _code_mapping_rows(truth: Path) -> dict[str, list[dict[str, str]]]:
+    """Reads truth/code_mappings.csv, naming the table of each coded column where the file does not."""
+    path = truth / "code_mappings.csv"
+    if not path.is_file():
+        return {}
+    standard = load_standard()
+    table_of: dict[str, str] = {}
+    for table in TABLE_ORDER:
+        for column in standard.tables[table].columns:
+            if column.codelist:
+                table_of.setdefault(column.name, table)
+    by_body: dict[str, list[dict[str, str]]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            by_body.setdefault(row["body"], []).append(
+                {
+                    "table": row.get("table") or table_of[row["column"]],
+                    "column": row["column"],
+                    "local_code": row["local_code"],
+                    "standard_code": row["standard_code"],
+                }
+            )
+    return by_body
+
+
+def build_demo(*, say: Say, rebuild: bool = False) -> DemoSummary:
+    # Imported here: these pull in every app, and this module is imported by the command at start-up.
+    from accounts.actions import sync_organisations
+    from compliance.actions import compute_compliance
+    from identity.linkage import run_linkage
+    from journeys.actions import Actor, load_code_mappings, submit
+    from journeys.models import Submission
+    from synthetic.generator import generate
+
+    if is_built() and not rebuild:
+        return DemoSummary(built=False, **json.loads(_marker().read_text(encoding="utf-8")))
+    if rebuild and Submission.objects.exists():
+        raise RuntimeError(
+            "This installation already holds submissions. To rebuild the demo, start from an empty data "
+            "folder: `make clean` then `make demo`."
+        )
+    sync_organisations()
+    out = demo_dir() / "synthetic"
+    say(f"Generating synthetic submissions (scale {DEMO_SCALE}, {DEMO_FROM} to {DEMO_TO}) ...")
+    generated = generate(out, seed=DEMO_SEED, scale=DEMO_SCALE, period_from=DEMO_FROM, period_to=DEMO_TO)
+    say(f"  {generated.crimes:,} crimes and {generated.events:,} events from {generated.bodies} bodies.")
+
+    for body, rows in _code_mapping_rows(out / "truth").items():
+        count = load_code_mappings(by=None, body_code=body, rows=rows, actor_label="demo")
+        say(f"  {body} registered {count} local codes.")
+
+    summary = DemoSummary(built=True, periods=list(generated.periods))
+    actor = Actor(user=None, label="demo")
+    body_dirs = sorted(p for p in (out / "bodies").iterdir() if p.is_dir())
+    say(f"Ingesting every body's files ({len(body_dirs)} bodies) ...")
+    for number, body_dir in enumerate(body_dirs, start=1):
+        for path in _files_in_order(body_dir):
+            submission = submit(by=actor, body_code=body_dir.name, file_name=path.name, path=path)
+            summary.submissions += 1
+            if submission.status == Submission.Status.REJECTED:
+                summary.rejected_whole.append(f"{body_dir.name}/{path.name}: {submission.reason}")
+        if number % 25 == 0 or number == len(body_dirs):
+            say(f"  {number} of {len(body_dirs)} bodies")
+
+    say("Linking victims' records across bodies ...")
+    summary.linkage = run_linkage(by=None).line()
+    say(f"  {summary.linkage}")
+
+    cutoff = generated.cutoff
+    say(f"Computing every metric for each quarter (cut-off {cutoff}) ...")
+    for period in generated.periods:
+        run = compute_compliance(period=period, cutoff=cutoff, by=None, actor_label="demo")
+        summary.figures += run.row_count
+    say(f"  {summary.figures:,} figures.")
+
+    demo_dir().mkdir(parents=True, exist_ok=True)
+    _marker().write_text(
+        json.dumps(
+            {
+                "periods": summary.periods,
+                "submissions": summary.submissions,
+                "rejected_whole": summary.rejected_whole,
+                "linkage": summary.linkage,
+                "figures": summary.figures,
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return summary

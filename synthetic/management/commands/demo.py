@@ -1,0 +1,45 @@
+"""`justice-journey demo`: builds the demo (once) and prints the demo accounts."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.demo import create_demo_accounts
+from synthetic.demo import build_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Fills this installation with a demo on synthetic data: one account per role, every body's "
+        "submissions, linked Justice Journey Numbers and computed figures. Runs once; later runs only "
+        "print the accounts."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rebuild", action="store_true", help="build again (needs an empty data folder)")
+        parser.add_argument("--force", action="store_true", help="allow demo accounts when DEBUG is off")
+
+    def handle(self, *args: Any, rebuild: bool, force: bool, **options: Any) -> None:
+        if not (settings.DEBUG or force):
+            raise CommandError(
+                "The demo creates accounts with known passwords: run it with DEBUG=true or --force."
+            )
+        try:
+            summary = build_demo(say=self.stdout.write, rebuild=rebuild)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from None
+        if not summary.built:
+            self.stdout.write(
+                f"The demo is ready ({summary.submissions} submissions, {summary.figures:,} figures)."
+            )
+        for problem in summary.rejected_whole:
+            self.stderr.write(f"Rejected whole: {problem}")
+        accounts = create_demo_accounts()
+        self.stdout.write("")
+        self.stdout.write("Demo accounts (sign in at http://127.0.0.1:8000/account/sign-in/):")
+        width = max(len(a.username) for a in accounts)
+        for account in accounts:
+            self.stdout.write(
+                f"  {account.username:<{width}}  {account.password}  {account.role:<17} {account.organisation_name}"
+            )
