@@ -1,0 +1,279 @@
+"""Turns a submitted file (CSV, XLSX, Parquet) or a list of JSON records into one DuckDB view.
+
+The view, `raw_input`, has the file's columns as VARCHAR (an empty cell is NULL) and `_row`, the 1-based
+number of the data record. Nothing is loaded whole into Python: CSV and Parquet are read by DuckDB,
+XLSX is streamed sheet row by sheet row into a Parquet scratch file.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analytics.ingest.errors import FileRejected
+from analytics.ingest.schema import TableSchema
+
+RAW_VIEW = "raw_input"
+FORMATS = ("csv", "xlsx", "parquet")
+_XLSX_BATCH = 50_000
+
+
+def file_format(name: str) -> str:
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise FileRejected(
+            f"files must be CSV, XLSX or Parquet; this file ends in '.{suffix or '(nothing)'}'"
+        )
+    return suffix
+
+
+def table_from_name(name: str, tables: Iterable[str]) -> str | None:
+    """The table a file name starts with (`crimes-2025-06.csv` is a crimes file), if any."""
+    stem = Path(name).name.lower()
+    for table in sorted(tables, key=len, reverse=True):
+        if re.match(rf"{re.escape(table)}(?![a-z])", stem):
+            return table
+    return None
+
+
+def check_header(header: list[str], schema: TableSchema, *, allow_missing: bool = False) -> None:
+    if any(not name for name in header):
+        raise FileRejected("the header row has an empty column name")
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise FileRejected(f"the header names these columns more than once: {', '.join(repeated)}")
+    unknown = [name for name in header if name not in schema.names]
+    # An optional column may be left out (it reads as empty); a required one, or one required when another
+    # column has a value, must be there. API records may leave any field out: a record's missing required
+    # field is then a row error.
+    missing = (
+        []
+        if allow_missing
+        else [
+            column.name
+            for column in schema.columns
+            if column.name not in header and (column.required or column.required_when is not None)
+        ]
+    )
+    problems = []
+    if missing:
+        problems.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+    if problems:
+        raise FileRejected(
+            f"the header does not match the {schema.name} table of the minimum dataset "
+            f"version {schema.version}: {'; '.join(problems)}"
+        )
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def load(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, work_dir: Path) -> list[str]:
+    """Creates the `raw_input` view over the file at `path`; returns the header. Raises FileRejected."""
+    kind = file_format(path.name)
+    if kind == "csv":
+        return _load_csv(con, path, schema)
+    if kind == "xlsx":
+        return _load_xlsx(con, path, schema, work_dir)
+    return _load_parquet(con, path, schema)
+
+
+def _read_csv_header(path: Path) -> list[str]:
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRejected(
+            "the file is UTF-16 encoded; save it as 'CSV UTF-8 (comma delimited)' and send it again"
+        )
+    if not head.strip():
+        raise FileRejected("the file is empty: it has no header row")
+    if b"\x00" in head:
+        raise FileRejected("the file contains NUL bytes: it is not a text CSV file")
+    text = head.decode("utf-8-sig", errors="replace")
+    if "\ufffd" in text.split("\n", 1)[0]:
+        raise FileRejected(
+            "the file is not UTF-8 encoded; save it as 'CSV UTF-8 (comma delimited)' and send it again"
+        )
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except (csv.Error, StopIteration) as error:
+        raise FileRejected(f"the header row cannot be read as CSV ({error})") from error
+    return [name.strip() for name in header]
+
+
+def _csv_error(error: Exception) -> FileRejected:
+    message = str(error)
+    if "unicode" in message.lower() or "utf-8" in message.lower():
+        return FileRejected(
+            "the file is not UTF-8 encoded (for example, it was saved as 'CSV' rather than 'CSV UTF-8'); "
+            "save it as 'CSV UTF-8 (comma delimited)' and send it again"
+        )
+    line = re.search(r"Line: (\d+)", message)
+    where = f" near line {line.group(1)}" if line else ""
+    detail = message.split("\n")[1:3]
+    reason = " ".join(
+        part.strip() for part in detail if part.strip() and not part.startswith("Original Line")
+    )
+    return FileRejected(
+        f"the file is not well-formed CSV{where}: {reason or message.splitlines()[0]} "
+        "(each row must have as many values as the header, and quotes must be closed)"
+    )
+
+
+def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -> list[str]:
+    header = _read_csv_header(path)
+    check_header(header, schema)
+    columns = "{" + ", ".join(f"{literal(name)}: 'VARCHAR'" for name in header) + "}"
+    source = (
+        f"read_csv({literal(str(path))}, columns={columns}, header=true, auto_detect=false, delim=',', "
+        "quote='\"', escape='\"', strict_mode=true, encoding='utf-8', null_padding=false)"
+    )
+    select = ", ".join(quote(name) for name in header)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {RAW_VIEW} AS SELECT row_number() OVER () AS _row, {select} FROM {source}"
+    )
+    try:
+        # Forces a full parse now, so encoding and structure errors reject the file before anything else.
+        con.execute(f"SELECT count(*) FROM {source}").fetchone()
+    except duckdb.Error as error:
+        raise _csv_error(error) from error
+    return header
+
+
+def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -> list[str]:
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
+    except duckdb.Error as error:
+        raise FileRejected(f"the file cannot be read as Parquet ({str(error).splitlines()[0]})") from error
+    header = [str(row[0]) for row in described]
+    check_header(header, schema)
+    selects = []
+    for name, column_type, *_ in described:
+        kind = str(column_type).upper()
+        if kind == "TIMESTAMP WITH TIME ZONE":
+            expression = f"strftime(timezone('UTC', {quote(name)}), '%Y-%m-%dT%H:%M:%S.%fZ')"
+        elif kind.startswith("TIMESTAMP"):
+            expression = f"strftime({quote(name)}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%f')"
+        elif kind == "DATE":
+            expression = f"strftime({quote(name)}, '%Y-%m-%d')"
+        else:
+            expression = f"NULLIF(CAST({quote(name)} AS VARCHAR), '')"
+        selects.append(f"{expression} AS {quote(name)}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {RAW_VIEW} AS SELECT file_row_number + 1 AS _row, {', '.join(selects)} "
+        f"FROM read_parquet({literal(str(path))}, file_row_number=true)"
+    )
+    return header
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, datetime):
+        text = value.replace(tzinfo=None).isoformat(
+            timespec="milliseconds" if value.microsecond else "seconds"
+        )
+        return text
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value)
+    return text if text != "" else None
+
+
+def _load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, work_dir: Path) -> list[str]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = iter(sheet.iter_rows())
+        header_cells = next(rows, None)
+    except Exception as error:  # calamine raises its own error types for damaged workbooks
+        raise FileRejected(f"the file cannot be read as an Excel workbook ({error})") from error
+    if header_cells is None:
+        raise FileRejected("the first sheet is empty: it has no header row")
+    header = [(_cell_text(cell) or "").strip() for cell in header_cells]
+    while header and header[-1] == "":
+        header.pop()
+    check_header(header, schema)
+    scratch = work_dir / "xlsx-rows.parquet"
+    arrow_schema = pa.schema(
+        [pa.field("_row", pa.int64()), *(pa.field(name, pa.string()) for name in header)]
+    )
+    with pq.ParquetWriter(scratch, arrow_schema) as writer:
+        batch: list[list[Any]] = [[] for _ in range(len(header) + 1)]
+        number = 0
+        for cells in rows:
+            number += 1  # rows keep their place in the sheet, blank ones included
+            values = [_cell_text(cell) for cell in cells[: len(header)]]
+            if len(cells) > len(header) and any(
+                _cell_text(cell) is not None for cell in cells[len(header) :]
+            ):
+                raise FileRejected(f"row {number} has values to the right of the last named column")
+            if all(value is None for value in values):
+                continue  # a blank row carries nothing
+            values += [None] * (len(header) - len(values))
+            batch[0].append(number)
+            for position, value in enumerate(values, start=1):
+                batch[position].append(value)
+            if len(batch[0]) == _XLSX_BATCH:
+                writer.write_table(pa.table(batch, schema=arrow_schema))
+                batch = [[] for _ in range(len(header) + 1)]
+        writer.write_table(pa.table(batch, schema=arrow_schema))
+    select = ", ".join(quote(name) for name in header)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {RAW_VIEW} AS SELECT _row, {select} "
+        f"FROM read_parquet({literal(str(scratch))})"
+    )
+    return header
+
+
+def _record_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    text = str(value)
+    return text if text != "" else None
+
+
+def load_records(
+    con: duckdb.DuckDBPyConnection, records: list[Mapping[str, Any]], schema: TableSchema
+) -> list[str]:
+    """Creates the `raw_input` view over JSON records (an absent field is an empty cell)."""
+    if not records:
+        raise FileRejected("there are no records to submit")
+    header: list[str] = []
+    for record in records:
+        for name in record:
+            if name not in header:
+                header.append(name)
+    check_header(header, schema, allow_missing=True)
+    columns = {name: pa.array([_record_text(r.get(name)) for r in records], pa.string()) for name in header}
+    columns["_row"] = pa.array(range(1, len(records) + 1), pa.int64())
+    con.register("raw_records", pa.table(columns))
+    select = ", ".join(quote(name) for name in header)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {RAW_VIEW} AS SELECT _row, {select} FROM raw_records")
+    return header

@@ -1,0 +1,330 @@
+"""Set-wise validation in DuckDB: one pass over `raw_input` gives each row's typed values and, per column,
+the reason it was refused (NULL when the value is good). Each step is a small function ending `_sql`.
+"""
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from analytics.ingest.schema import Column, TableSchema
+from analytics.ingest.sources import RAW_VIEW, literal, quote
+
+CHECKED_TABLE = "ingest_checked"
+LONDON = "Europe/London"
+FIRST_TZ_YEAR = 1972  # since when the UK has had one summer time a year
+LAST_TZ_YEAR = 2100
+FIRST_QUARTER_YEAR = 1900
+LAST_QUARTER_YEAR = 2101
+EARLIEST = date(2000, 1, 1)
+EARLIEST_BIRTH = date(1900, 1, 1)
+MAX_TEXT = 200
+MAX_REFERENCE = 100
+_TIMESTAMP_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_PERIOD_PATTERN = r"^[0-9]{4}-[0-9]{2} Q[1-4]$"
+_INTEGER_PATTERN = r"^-?[0-9]{1,18}$"
+_FORMULA_PATTERN = r"^[=+\-@\t\r]"
+
+
+@lru_cache(maxsize=1)
+def _london_changes() -> tuple[list[datetime], list[datetime], list[datetime], list[datetime]]:
+    """For each year from FIRST_TZ_YEAR, when summer time starts and ends, as local and as UTC wall times.
+
+    A local time at or after the local boundary takes the new offset: in the hour the clocks skip or
+    repeat, the offset in force before the change applies, as the standard says.
+    """
+    zone = ZoneInfo(LONDON)
+
+    def offset(instant: datetime) -> timedelta:
+        return instant.astimezone(zone).utcoffset() or timedelta(0)
+
+    local_from, local_until, utc_from, utc_until = [], [], [], []
+    for year in range(FIRST_TZ_YEAR, LAST_TZ_YEAR + 1):
+        changes: list[tuple[datetime, timedelta, timedelta]] = []
+        moment, before = datetime(year, 1, 1, tzinfo=UTC), offset(datetime(year, 1, 1, tzinfo=UTC))
+        while moment.year == year:
+            following = moment + timedelta(days=1)
+            if offset(following) != before:
+                change = moment
+                while offset(change) == before:
+                    change += timedelta(minutes=15)
+                changes.append((change.replace(tzinfo=None), before, offset(change)))
+                before = offset(change)
+            moment = following
+        if len(changes) != 2 or changes[0][2] <= changes[0][1]:
+            raise ValueError(f"{LONDON} does not have one summer time per year in {year}")
+        (start, start_before, start_after), (end, end_before, end_after) = changes
+        local_from.append(start + max(start_before, start_after))
+        local_until.append(end + max(end_before, end_after))
+        utc_from.append(start)
+        utc_until.append(end)
+    return local_from, local_until, utc_from, utc_until
+
+
+def _timestamps(values: list[datetime]) -> str:
+    return "[" + ", ".join(f"TIMESTAMP '{value.isoformat(sep=' ')}'" for value in values) + "]"
+
+
+def macros_sql() -> str:
+    # Europe/London conversions by lookup of each year's summer-time boundaries: ICU's per-row time zone
+    # arithmetic is several times slower, and in the repeated hour it picks the later reading.
+    local_from, local_until, utc_from, utc_until = _london_changes()
+    years = f"BETWEEN {FIRST_TZ_YEAR} AND {LAST_TZ_YEAR}"
+    index = f"year(ts) - {FIRST_TZ_YEAR - 1}"
+    hour = 3_600_000_000
+    return f"""
+    CREATE OR REPLACE TEMP MACRO jj_london(ts) AS
+        CASE WHEN year(ts) {years} THEN make_timestamptz(epoch_us(ts) - CASE
+            WHEN ts >= ({_timestamps(local_from)})[{index}] AND ts < ({_timestamps(local_until)})[{index}]
+            THEN {hour} ELSE 0 END)
+        ELSE timezone('{LONDON}', ts) END;
+    CREATE OR REPLACE TEMP MACRO jj_local_date(instant) AS
+        CASE WHEN year(instant) {years} THEN CAST(make_timestamp(epoch_us(instant) + CASE
+            WHEN CAST(instant AS TIMESTAMP) >= ({_timestamps(utc_from)})[year(instant) - {FIRST_TZ_YEAR - 1}]
+             AND CAST(instant AS TIMESTAMP) < ({_timestamps(utc_until)})[year(instant) - {FIRST_TZ_YEAR - 1}]
+            THEN {hour} ELSE 0 END) AS DATE)
+        ELSE CAST(timezone('{LONDON}', instant) AS DATE) END;
+    CREATE OR REPLACE TEMP MACRO jj_instant(txt) AS
+        CASE WHEN NOT regexp_full_match(txt, '{_TIMESTAMP_PATTERN}') THEN NULL
+             WHEN txt[-1:] = 'Z' OR txt[-6:-6] IN ('+', '-') THEN try_cast(txt AS TIMESTAMPTZ)
+             ELSE jj_london(try_cast(txt AS TIMESTAMP)) END;
+    CREATE OR REPLACE TEMP MACRO jj_date(txt) AS
+        CASE WHEN regexp_full_match(txt, '{_DATE_PATTERN}') THEN try_cast(txt AS DATE) END;
+    CREATE OR REPLACE TEMP MACRO jj_quarter(d) AS
+        CASE WHEN year(d) BETWEEN {FIRST_QUARTER_YEAR} AND {LAST_QUARTER_YEAR}
+        THEN ({_quarter_labels()})[(year(d) - CASE WHEN month(d) < 4 THEN 1 ELSE 0 END - {FIRST_QUARTER_YEAR - 1}) * 4
+                                   + (month(d) + 8) % 12 // 3 + 1] END;
+    """
+
+
+def _quarter_labels() -> str:
+    """'2025-26Q1' … for every financial year: a lookup is much faster than building each label."""
+    labels = [
+        f"'{year}-{(year + 1) % 100:02d}Q{quarter}'"
+        for year in range(FIRST_QUARTER_YEAR - 1, LAST_QUARTER_YEAR + 1)
+        for quarter in range(1, 5)
+    ]
+    return "[" + ", ".join(labels) + "]"
+
+
+def mapped_sql(column: Column, code_map: Mapping[str, str] | None, source: str) -> str:
+    if not code_map:
+        return source
+    cases = " ".join(
+        f"WHEN {literal(local)} THEN {literal(standard)}" for local, standard in sorted(code_map.items())
+    )
+    return f"CASE {source} {cases} ELSE {source} END"
+
+
+def typed_sql(column: Column, value: str) -> str:
+    if column.type == "datetime":
+        return f"jj_instant({value})"
+    if column.type == "date":
+        return f"jj_date({value})"
+    if column.type == "integer":
+        return f"CASE WHEN regexp_full_match({value}, '{_INTEGER_PATTERN}') THEN CAST({value} AS BIGINT) END"
+    return value
+
+
+def _codes_text(column: Column) -> str:
+    codes = sorted(column.codes or ())
+    if 0 < len(codes) <= 22:
+        return f"one of {', '.join(codes)}"
+    return f"a code from the {column.codelist.replace('_', ' ')} list of the standard"
+
+
+def value_error_sql(column: Column, value: str, latest: date, schema: TableSchema) -> str:
+    """A CASE giving the reason `value` (the mapped text) is wrong, or NULL."""
+    checks: list[tuple[str, str]] = []
+    if column.required:
+        checks.append((f"{value} IS NULL", "is required and is empty"))
+    if column.required_when is not None:
+        other, wanted = column.required_when
+        if other in schema.names:
+            other_value = f"m_{other}"
+            if wanted == "":
+                condition = f"{other_value} IS NULL"
+                because = f"is required when {other} is empty"
+            else:
+                condition = f"{other_value} = {literal(wanted)}"
+                because = f"is required when {other} is {wanted}"
+            checks.append((f"{value} IS NULL AND {condition}", because))
+    if column.type == "datetime":
+        checks.append(
+            (
+                f"t_{column.name} IS NULL",
+                "is not a date and time in the form YYYY-MM-DDThh:mm[:ss], optionally with Z or an offset such as +01:00",
+            )
+        )
+        checks.append(
+            (
+                f"t_{column.name} < TIMESTAMPTZ '{EARLIEST.isoformat()} 00:00:00+00' OR t_{column.name} >= TIMESTAMPTZ '{latest.isoformat()} 00:00:00+00'",
+                f"is outside the accepted range ({EARLIEST.isoformat()} to {latest.isoformat()})",
+            )
+        )
+    elif column.type == "date":
+        earliest = EARLIEST_BIRTH if column.name == "date_of_birth" else EARLIEST
+        last = date.today() if column.name == "date_of_birth" else latest
+        checks.append((f"t_{column.name} IS NULL", "is not a date in the form YYYY-MM-DD"))
+        checks.append(
+            (
+                f"t_{column.name} < DATE '{earliest.isoformat()}' OR t_{column.name} > DATE '{last.isoformat()}'",
+                f"is outside the accepted range ({earliest.isoformat()} to {last.isoformat()})",
+            )
+        )
+    elif column.type == "integer":
+        checks.append((f"t_{column.name} IS NULL", "is not a whole number"))
+        checks.append((f"t_{column.name} < 0", "must not be negative"))
+    elif column.type in {"code", "flag"} and column.codes:
+        codes = ", ".join(literal(code) for code in sorted(column.codes))
+        checks.append(
+            (f"{value} NOT IN ({codes})", f"is not {_codes_text(column)} (codes are case-sensitive)")
+        )
+    elif column.type == "string":
+        # References are keys here and in the identity vault, which takes up to 100 characters.
+        longest = MAX_REFERENCE if column.is_key or column.name.endswith("_ref") else MAX_TEXT
+        checks.append((f"length({value}) > {longest}", f"is longer than {longest} characters"))
+    if schema.name == "returns" and column.name == "period":
+        checks.append(
+            (
+                f"NOT regexp_full_match({value}, '{_PERIOD_PATTERN}') OR "
+                f"(TRY_CAST(substr({value}, 1, 4) AS INTEGER) + 1) % 100 <> TRY_CAST(substr({value}, 6, 2) AS INTEGER)",
+                "is not a financial-year quarter such as 2025-26 Q1",
+            )
+        )
+    if schema.name == "returns" and column.name == "numerator":
+        checks.append(("t_numerator > t_denominator", "must not be larger than the denominator"))
+    if schema.name == "events" and column.name == "detail":
+        checks.extend(_detail_checks(schema, value))
+    if not checks:
+        return "NULL"
+    # A value that is absent only fails the "required" checks; the others judge values that are present.
+    whens = []
+    for condition, reason in checks:
+        guard = (
+            ""
+            if "IS NULL AND" in condition or condition == f"{value} IS NULL"
+            else f"{value} IS NOT NULL AND "
+        )
+        whens.append(f"WHEN {guard}({condition}) THEN {literal(reason)}")
+    return "CASE " + " ".join(whens) + " END"
+
+
+def _detail_checks(schema: TableSchema, value: str) -> list[tuple[str, str]]:
+    if "event_type" not in schema.names:
+        return []
+    takes = sorted(schema.detail_codes)
+    checks: list[tuple[str, str]] = []
+    for event_type in takes:
+        codes = sorted(schema.detail_codes[event_type])
+        listed = ", ".join(literal(code) for code in codes)
+        checks.append(
+            (
+                f"m_event_type = {literal(event_type)} AND {value} NOT IN ({listed})",
+                f"is not a detail that {event_type} takes (one of {', '.join(codes)})",
+            )
+        )
+    taking = ", ".join(literal(code) for code in takes) or "''"
+    checks.append(("m_event_type NOT IN (" + taking + ")", "must be empty: this event type takes no detail"))
+    return checks
+
+
+def checked_sql(
+    schema: TableSchema,
+    header: list[str],
+    code_maps: Mapping[str, Mapping[str, str]],
+    *,
+    today: date,
+) -> str:
+    """One pass over the raw rows giving, per row, each column's value (typed, local codes mapped), the
+    columns whose codes were mapped, and `problems`: (column, value, reason) for each refused value.
+
+    Only this narrow result is kept; the raw text survives only inside `problems`.
+    """
+    latest = today + timedelta(days=366)
+    raw = [
+        f"{quote(c.name) if c.name in header else 'CAST(NULL AS VARCHAR)'} AS r_{c.name}"
+        for c in schema.columns
+    ]
+    mapped = [f"{mapped_sql(c, code_maps.get(c.name), 'r_' + c.name)} AS m_{c.name}" for c in schema.columns]
+    mapped_flags = [
+        f"CASE WHEN r_{c.name} IN ({', '.join(literal(k) for k in sorted(code_maps[c.name]))}) THEN {literal(c.name)} END"
+        for c in schema.columns
+        if code_maps.get(c.name)
+    ]
+    mapped_list = (
+        f"[x FOR x IN [{', '.join(mapped_flags)}] IF x IS NOT NULL]"
+        if mapped_flags
+        else "CAST([] AS VARCHAR[])"
+    )
+    typed = [f"{typed_sql(c, 'm_' + c.name)} AS t_{c.name}" for c in schema.columns if c.type in _TYPED]
+    errors = [f"{value_error_sql(c, 'm_' + c.name, latest, schema)} AS e_{c.name}" for c in schema.columns]
+    problems = ", ".join(
+        f"CASE WHEN e_{c.name} IS NOT NULL THEN {{'column': {literal(c.name)}, "
+        f"'value': {literal('') if c.personal else 'r_' + c.name}, "
+        f"'reason': e_{c.name}{' || ' + literal(' (value not shown: personal data)') if c.personal else ''}}} END"
+        for c in schema.columns
+    )
+    values = [f"{'t_' if c.type in _TYPED else 'm_'}{c.name} AS {quote(c.name)}" for c in schema.columns]
+    # Built only for rows with a problem: most rows have none, and lists cost.
+    any_problem = " OR ".join(f"e_{c.name} IS NOT NULL" for c in schema.columns)
+    return f"""
+    CREATE OR REPLACE TABLE {CHECKED_TABLE} AS
+    WITH raw AS (SELECT _row, {", ".join(raw)} FROM {RAW_VIEW}),
+    mapped AS (SELECT *, {", ".join(mapped)}, {mapped_list} AS mapped_columns FROM raw),
+    typed AS (SELECT *{"".join(", " + t for t in typed)} FROM mapped),
+    judged AS (SELECT *, {", ".join(errors)} FROM typed)
+    SELECT _row, {", ".join(values)}, mapped_columns,
+           CASE WHEN {any_problem} THEN [p FOR p IN [{problems}] IF p IS NOT NULL] END AS problems
+    FROM judged
+    """
+
+
+_TYPED = frozenset({"datetime", "date", "integer"})
+
+
+def duplicates_sql(schema: TableSchema) -> str:
+    """Rows whose key appears more than once in the file, with the rows that share it."""
+    key = ", ".join(quote(name) for name in schema.key)
+    not_null = " AND ".join(f"{quote(name)} IS NOT NULL" for name in schema.key)
+    return f"""
+    CREATE OR REPLACE TABLE ingest_duplicates AS
+    SELECT unnest(rows) AS _row, rows FROM (
+        SELECT list(_row ORDER BY _row) AS rows FROM {CHECKED_TABLE} WHERE {not_null}
+        GROUP BY {key} HAVING count(*) > 1)
+    """
+
+
+def valid_sql(schema: TableSchema) -> str:
+    """The rows to store. A returns period is kept as its partition name, 2025-26Q1."""
+    columns = "* REPLACE (replace(period, ' ', '') AS period)" if "period" in schema.names else "*"
+    return (
+        f"SELECT {columns} FROM {CHECKED_TABLE} WHERE problems IS NULL "
+        "AND _row NOT IN (SELECT _row FROM ingest_duplicates)"
+    )
+
+
+def errors_sql(schema: TableSchema, file_name: str) -> str:
+    """Every refusal as (file, row, column, value, reason); personal values are never repeated back."""
+    key_label = ", ".join(schema.key)
+    key_value = " || ' / ' || ".join(f"coalesce(CAST(c.{quote(name)} AS VARCHAR), '')" for name in schema.key)
+    return f"""
+    SELECT {literal(file_name)} AS file, row, "column", value, reason FROM (
+        SELECT _row AS row, problem.column AS "column", problem.value AS value, problem.reason AS reason
+        FROM (SELECT _row, unnest(problems) AS problem FROM {CHECKED_TABLE} WHERE problems IS NOT NULL)
+        UNION ALL
+        SELECT c._row, {literal(key_label)}, {key_value},
+               'the key ({key_label}) appears more than once in this file (rows '
+               || array_to_string(d.rows[1:10], ', ') || CASE WHEN len(d.rows) > 10 THEN ', …' ELSE '' END
+               || '); each record must appear once'
+        FROM {CHECKED_TABLE} c JOIN ingest_duplicates d USING (_row)
+    ) ORDER BY row, "column"
+    """
+
+
+def escape_formula_sql(expression: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return f"CASE WHEN regexp_matches({expression}, '{_FORMULA_PATTERN}') THEN '''' || {expression} ELSE {expression} END"

@@ -1,0 +1,369 @@
+"""Writes for journey data: submit a file or records, issue and revoke API tokens, load code mappings.
+
+Each action takes the acting user as `by=` (None for a system process, named by `actor_label`), writes one
+audit event, and leaves validation and storage to the Django-free core in `analytics.ingest`.
+"""
+
+import csv
+import hashlib
+import importlib
+import logging
+import secrets
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import access
+from accounts.audit import record
+from accounts.models import AuditEvent, Organisation, OrganisationKind, User
+from analytics import ingest as core
+from analytics.standard import TABLE_NAMES, load_standard
+from journeys.models import ApiToken, CodeMapping, Submission
+
+STANDARD_VERSION = "1"
+logger = logging.getLogger(__name__)
+TOKEN_PREFIX = "jj_"  # noqa: S105 - a marker that helps secret scanners, not a secret
+_NOT_BODIES = (OrganisationKind.LOCAL_POLICING_BODY, OrganisationKind.NATIONAL)
+
+
+class SubmissionRefused(PermissionError):
+    """The actor may not submit for that body; the refusal is in the audit log."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is submitting: a signed-in user, an API token, or the command line."""
+
+    user: User | None
+    label: str
+    token: ApiToken | None = None
+
+
+def _refuse(*, actor: Actor, body_code: str, action: str, reason: str) -> SubmissionRefused:
+    record(
+        by=actor.user,
+        action=action,
+        target=f"body:{body_code}",
+        outcome=AuditEvent.Outcome.REFUSED,
+        purpose=reason,
+        detail={"token": actor.token.prefix} if actor.token else {},
+        actor_label=actor.label,
+    )
+    return SubmissionRefused(reason)
+
+
+def check_may_submit(*, actor: Actor, body_code: str) -> Organisation:
+    """The body, if `actor` may submit for it; otherwise refuses, audits and raises SubmissionRefused."""
+    if actor.token is not None:
+        allowed = actor.token.is_active and actor.token.body.code == body_code
+    elif actor.user is not None:
+        allowed = access.can_submit_for(actor.user, body_code)
+    else:
+        allowed = True  # the command line runs as the service itself, on the server
+    body = Organisation.objects.filter(code=body_code, is_active=True).exclude(kind__in=_NOT_BODIES).first()
+    if not allowed or body is None:
+        reason = (
+            "not a submitter for this body" if body is not None or not allowed else "no such submitting body"
+        )
+        raise _refuse(actor=actor, body_code=body_code, action="submission.refused", reason=reason)
+    return body
+
+
+def code_maps(body: Organisation, table: str) -> dict[str, dict[str, str]]:
+    maps: dict[str, dict[str, str]] = {}
+    for column, local, standard in CodeMapping.objects.filter(body=body, table=table).values_list(
+        "column", "local_code", "standard_code"
+    ):
+        maps.setdefault(column, {})[local] = standard
+    return maps
+
+
+def _identity_for(body: str, by: User | None) -> core.pipeline.Identity:
+    from identity.services import VictimIdentity, register_victims
+
+    def register(people: list[dict[str, Any]]) -> Mapping[str, str]:
+        return register_victims(body=body, records=[VictimIdentity(**person) for person in people], by=by)
+
+    return register
+
+
+def _age_bands(keys: list[tuple[str, str, date]]) -> Mapping[tuple[str, str, date], str]:
+    from identity.services import age_bands
+
+    return {key: band for key, band in zip(keys, age_bands(keys), strict=True) if band is not None}
+
+
+def _enqueue_recompute(submission: Submission) -> None:
+    try:
+        tasks = importlib.import_module("compliance.tasks")
+    except ImportError:
+        return
+    recompute = getattr(tasks, "recompute", None)
+    if recompute is None:
+        return
+
+    def enqueue() -> None:
+        # The submission is stored whatever happens here; a failed recompute is logged, never raised.
+        try:
+            recompute.enqueue(body=submission.body.code, submission=submission.pk)
+        except Exception:
+            logger.exception("could not enqueue the compliance recompute for submission %s", submission.pk)
+
+    transaction.on_commit(enqueue)
+
+
+def submit(
+    *,
+    by: Actor,
+    body_code: str,
+    file_name: str,
+    path: Path | None = None,
+    records: Sequence[Mapping[str, Any]] | None = None,
+    table: str | None = None,
+    dry_run: bool = False,
+    source: str = Submission.Source.WEB,
+    progress: Callable[[str, float], None] | None = None,
+) -> Submission:
+    """Validates and (unless `dry_run`) stores one file or batch of records for `body_code`.
+
+    Returns the Submission, whose status says whether it was stored, rejected whole, or only checked.
+    Raises SubmissionRefused (audited) when the actor may not submit for the body.
+    """
+    body = check_may_submit(actor=by, body_code=body_code)
+    standard = load_standard(STANDARD_VERSION)
+    table_name = table or core.table_from_name(file_name, TABLE_NAMES) or ""
+    submission = Submission.objects.create(
+        body=body,
+        submitted_by=by.user,
+        submitted_by_label=by.label[:150],
+        source=source,
+        file_name=Path(file_name).name[:255],
+        checksum=core.file_checksum(path) if path is not None else "",
+        table=table_name if table_name in TABLE_NAMES else "",
+        standard_version=standard.version,
+        dry_run=dry_run,
+    )
+    work_dir = Path(settings.DATA_DIR) / "work" / f"submission-{submission.pk}"
+    try:
+        if table_name not in TABLE_NAMES:
+            raise core.FileRejected(
+                "the table is not named: start the file name with victims, crimes, events or returns "
+                "(for example crimes-2025-06.csv), or choose the table"
+                if not table
+                else f"there is no table called {table!r}; the tables are {', '.join(TABLE_NAMES)}"
+            )
+        con = core.open_connection(work_dir)
+        try:
+            result = core.ingest(
+                con,
+                path=path,
+                records=records,
+                file_name=submission.file_name,
+                schema=core.table_schema(standard, table_name),
+                body=body.code,
+                submission=submission.pk,
+                lake_dir=Path(settings.LAKE_DIR),
+                work_dir=work_dir,
+                code_maps=code_maps(body, table_name),
+                identity=_identity_for(body.code, by.user),
+                age_bands=_age_bands,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        finally:
+            con.close()
+    except core.FileRejected as rejection:
+        _finish(submission, by, status=Submission.Status.REJECTED, reason=rejection.reason)
+    except Exception as error:
+        core.discard_uncommitted(Path(settings.LAKE_DIR), submission.pk)
+        _finish(submission, by, status=Submission.Status.FAILED, reason=f"{type(error).__name__}: {error}")
+        raise
+    else:
+        if result.report_csv is not None:
+            reports = Path(settings.DATA_DIR) / "reports"
+            reports.mkdir(parents=True, exist_ok=True)
+            target = reports / f"submission-{submission.pk}.csv"
+            shutil.copyfile(result.report_csv, target)
+            submission.report_file = str(target.relative_to(settings.DATA_DIR))
+        for name in (
+            "rows",
+            "accepted",
+            "rejected",
+            "unchanged",
+            "corrected",
+            "events_without_crime",
+            "error_count",
+        ):
+            setattr(submission, name, getattr(result, name))
+        status = Submission.Status.VALIDATED if dry_run else Submission.Status.STORED
+        _finish(submission, by, status=status)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return submission
+
+
+def _finish(
+    submission: Submission,
+    by: Actor,
+    *,
+    status: str,
+    reason: str = "",
+) -> None:
+    submission.status = status
+    submission.reason = reason
+    submission.finished_at = timezone.now()
+    with transaction.atomic():
+        submission.save()
+        record(
+            by=by.user,
+            action="submission.dry_run" if submission.dry_run else "submission.create",
+            target=f"submission:{submission.pk}",
+            outcome=AuditEvent.Outcome.FAILED
+            if status == Submission.Status.FAILED
+            else AuditEvent.Outcome.OK,
+            detail={
+                "body": submission.body.code,
+                "table": submission.table,
+                "file": submission.file_name,
+                "status": status,
+                "accepted": submission.accepted,
+                "rejected": submission.rejected,
+                "unchanged": submission.unchanged,
+                "corrected": submission.corrected,
+                **({"token": by.token.prefix} if by.token else {}),
+            },
+            actor_label=by.label,
+        )
+        if status == Submission.Status.STORED and (submission.accepted or submission.corrected):
+            _enqueue_recompute(submission)
+
+
+# API tokens
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def may_manage_tokens(user: User | None, body_code: str) -> bool:
+    return access.can_administer(user) or access.can_submit_for(user, body_code)
+
+
+def issue_token(*, by: User, body_code: str, name: str) -> tuple[ApiToken, str]:
+    """A new token for the body's systems. The secret is returned once and never stored."""
+    if not may_manage_tokens(by, body_code):
+        raise _refuse(
+            actor=Actor(by, by.get_username()), body_code=body_code, action="api_token.refused", reason="role"
+        )
+    body = Organisation.objects.get(code=body_code)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            body=body, name=name, prefix=secret[:10], token_hash=hash_token(secret), created_by=by
+        )
+        record(by=by, action="api_token.issue", target=f"api_token:{token.pk}", detail={"body": body_code})
+    return token, secret
+
+
+def revoke_token(*, by: User, token: ApiToken) -> ApiToken:
+    if not may_manage_tokens(by, token.body.code):
+        raise _refuse(
+            actor=Actor(by, by.get_username()),
+            body_code=token.body.code,
+            action="api_token.refused",
+            reason="role",
+        )
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.revoked_by = by
+            token.save(update_fields=["revoked_at", "revoked_by"])
+        record(
+            by=by, action="api_token.revoke", target=f"api_token:{token.pk}", detail={"body": token.body.code}
+        )
+    return token
+
+
+def token_for(secret: str) -> ApiToken | None:
+    """The active token with this secret, with its last use recorded; None for an unknown or revoked one."""
+    token = (
+        ApiToken.objects.select_related("body")
+        .filter(token_hash=hash_token(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is not None:
+        token.last_used_at = timezone.now()
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+    return token
+
+
+# Local code mappings
+
+
+class InvalidMapping(ValueError):
+    pass
+
+
+def read_mapping_file(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        wanted = ["table", "column", "local_code", "standard_code"]
+        if reader.fieldnames is None or sorted(reader.fieldnames) != sorted(wanted):
+            raise InvalidMapping(f"{path.name}: the header must be exactly {', '.join(wanted)}")
+        return [{key: (value or "").strip() for key, value in row.items()} for row in reader]
+
+
+def load_code_mappings(
+    *, by: User | None, body_code: str, rows: Iterable[Mapping[str, str]], actor_label: str = ""
+) -> int:
+    """Adds or replaces a body's local codes; every row is checked against the standard first."""
+    if by is not None and not may_manage_tokens(by, body_code):
+        raise _refuse(
+            actor=Actor(by, by.get_username()),
+            body_code=body_code,
+            action="code_mapping.refused",
+            reason="role",
+        )
+    body = Organisation.objects.get(code=body_code)
+    standard = load_standard(STANDARD_VERSION)
+    checked: list[tuple[str, str, str, str]] = []
+    for number, row in enumerate(rows, start=1):
+        table, column, local, wanted = row["table"], row["column"], row["local_code"], row["standard_code"]
+        if table not in TABLE_NAMES:
+            raise InvalidMapping(f"row {number}, column table: there is no table {table!r}")
+        schema = core.table_schema(standard, table)
+        if column not in schema.names or not schema.column(column).codes:
+            raise InvalidMapping(f"row {number}, column column: {table}.{column} is not a coded column")
+        if wanted not in (schema.column(column).codes or ()):
+            raise InvalidMapping(
+                f"row {number}, column standard_code: {wanted!r} is not a code of {table}.{column}"
+            )
+        if not local or local == wanted:
+            raise InvalidMapping(
+                f"row {number}, column local_code: give a local code different from the standard one"
+            )
+        checked.append((table, column, local, wanted))
+    with transaction.atomic():
+        for table, column, local, wanted in checked:
+            CodeMapping.objects.update_or_create(
+                body=body,
+                table=table,
+                column=column,
+                local_code=local,
+                defaults={"standard_code": wanted, "updated_by": by},
+            )
+        record(
+            by=by,
+            action="code_mapping.load",
+            target=f"body:{body_code}",
+            detail={"rows": len(checked)},
+            actor_label=actor_label,
+        )
+    return len(checked)

@@ -1,0 +1,191 @@
+"""The submission API: a body's systems send records as JSON, or a file, with a bearer token.
+
+Tokens are issued on the Submissions pages; each belongs to one body and can submit only for it.
+"""
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+
+from accounts.audit import record
+from accounts.models import AuditEvent
+from analytics.ingest import FileRejected, file_format
+from journeys import actions, queries
+from journeys.models import ApiToken, Submission
+
+MAX_RECORDS = 100_000
+ERRORS_SHOWN = 100
+Table = Literal["victims", "crimes", "events", "returns"]
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = actions.token_for(token)
+        if found is None:
+            record(
+                by=None,
+                action="api.refused",
+                target=request.path,
+                outcome=AuditEvent.Outcome.REFUSED,
+                purpose="unknown or revoked token",
+                detail={"token": token[:10]},
+                actor_label="api",
+            )
+        return found
+
+
+router = Router(tags=["Submissions"], auth=TokenAuth())
+
+
+class RecordsIn(Schema):
+    body: str
+    table: Table
+    dry_run: bool = False
+    records: list[dict[str, Any]]
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class SubmissionOut(Schema):
+    id: int
+    body: str
+    table: str
+    file_name: str
+    status: str
+    reason: str
+    submitted_at: datetime
+    accepted: int
+    rejected: int
+    unchanged: int
+    corrected: int
+    events_without_crime: int
+    errors: list[RowErrorOut]
+    summary: str
+
+
+class Problem(Schema):
+    detail: str
+
+
+def _out(submission: Submission, *, errors: bool = True) -> dict[str, Any]:
+    shown = list(queries.report_rows(submission, ERRORS_SHOWN)) if errors else []
+    return {
+        "id": submission.pk,
+        "body": submission.body.code,
+        "table": submission.table,
+        "file_name": submission.file_name,
+        "status": submission.status,
+        "reason": submission.reason,
+        "submitted_at": submission.submitted_at,
+        "accepted": submission.accepted,
+        "rejected": submission.rejected,
+        "unchanged": submission.unchanged,
+        "corrected": submission.corrected,
+        "events_without_crime": submission.events_without_crime,
+        "errors": [{**row, "row": int(row["row"])} for row in shown],
+        "summary": submission.summary,
+    }
+
+
+def _actor(request: HttpRequest) -> actions.Actor:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return actions.Actor(user=None, label=f"api token {token.prefix}", token=token)
+
+
+def _answer(submission: Submission) -> Status[dict[str, Any]]:
+    return Status(422 if submission.status == Submission.Status.REJECTED else 200, _out(submission))
+
+
+@router.post(
+    "/submissions",
+    response={200: SubmissionOut, 403: Problem, 413: Problem, 422: SubmissionOut},
+    summary="Submit records as JSON",
+)
+def submit_records(request: HttpRequest, payload: RecordsIn) -> Any:
+    """Validates the records against the minimum dataset and stores the good ones (unless `dry_run`).
+
+    Each record is an object whose keys are the table's columns; a field left out is empty. The answer
+    counts accepted, rejected, unchanged and corrected records and lists the first rejected ones.
+    A whole batch refused (for example an unknown field) is answered with 422.
+    """
+    if len(payload.records) > MAX_RECORDS:
+        return Status(413, {"detail": f"send at most {MAX_RECORDS} records per request, or upload a file"})
+    try:
+        submission = actions.submit(
+            by=_actor(request),
+            body_code=payload.body,
+            file_name=f"api-{payload.table}.json",
+            records=payload.records,
+            table=payload.table,
+            dry_run=payload.dry_run,
+            source=Submission.Source.API,
+        )
+    except actions.SubmissionRefused:
+        return Status(403, {"detail": "this token cannot submit for that body"})
+    return _answer(submission)
+
+
+@router.post(
+    "/submissions/file",
+    response={200: SubmissionOut, 403: Problem, 422: SubmissionOut | Problem},
+    summary="Submit a CSV, XLSX or Parquet file",
+)
+def submit_file(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    body: Form[str],
+    table: Form[Table | None] = None,
+    dry_run: Form[bool] = False,
+) -> Any:
+    """The same as the upload page: the table comes from `table` or from the start of the file name."""
+    name = Path(file.name or "upload").name
+    try:
+        file_format(name)
+    except FileRejected as rejection:
+        return Status(422, {"detail": rejection.reason})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        with path.open("wb") as handle:
+            for chunk in file.chunks():
+                handle.write(chunk)
+        try:
+            submission = actions.submit(
+                by=_actor(request),
+                body_code=body,
+                file_name=name,
+                path=path,
+                table=table,
+                dry_run=dry_run,
+                source=Submission.Source.API,
+            )
+        except actions.SubmissionRefused:
+            return Status(403, {"detail": "this token cannot submit for that body"})
+    return _answer(submission)
+
+
+@router.get("/submissions", response=list[SubmissionOut], summary="The body's submissions, newest first")
+def list_submissions(request: HttpRequest, limit: int = 50) -> Any:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return [_out(s, errors=False) for s in queries.submissions_of(token.body)[: max(1, min(limit, 500))]]
+
+
+@router.get(
+    "/submissions/{submission_id}", response={200: SubmissionOut, 404: Problem}, summary="One submission"
+)
+def get_submission(request: HttpRequest, submission_id: int) -> Any:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    submission = queries.submissions_of(token.body).filter(pk=submission_id).first()
+    if submission is None:
+        return Status(404, {"detail": "no such submission for this body"})
+    return Status(200, _out(submission))

@@ -1,0 +1,65 @@
+from pathlib import Path
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from analytics.ingest import FileRejected, file_format
+
+MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    body = forms.CharField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("Upload a file"),
+        help_text=_(
+            "A CSV (UTF-8), Excel (.xlsx) or Parquet file with a header row, written to the minimum dataset."
+        ),
+        error_messages={"required": _("Select a file"), "empty": _("The selected file is empty")},
+    )
+    table = forms.ChoiceField(
+        label=_("Which table is in the file?"),
+        help_text=_(
+            "Leave as it is when the file name starts with the table's name, such as crimes-2025-06.csv."
+        ),
+        required=False,
+        choices=[
+            ("", _("Take it from the file name")),
+            ("victims", _("Victims")),
+            ("crimes", _("Crimes")),
+            ("events", _("Events")),
+            ("returns", _("Returns (aggregate figures)")),
+        ],
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file, do not store it"),
+        help_text=_("A dry run: you see every problem, and nothing is stored."),
+        required=False,
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        try:
+            file_format(Path(upload.name).name)
+        except FileRejected:
+            raise forms.ValidationError(_("The selected file must be a CSV, XLSX or Parquet file")) from None
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The selected file must be smaller than 500 MB")) from None
+        return upload
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What is the token for?"),
+        help_text=_("For example, 'nightly export from the crime system'."),
+        max_length=100,
+        error_messages={"required": _("Enter what the token is for")},
+    )
+
+
+class MappingForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a code mapping file"),
+        help_text=_("A CSV with the columns table, column, local_code, standard_code."),
+        error_messages={"required": _("Select a file")},
+    )

@@ -1,0 +1,44 @@
+"""Reads that the submission pages, the API and the command line share."""
+
+import csv
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from accounts.models import Organisation
+from journeys.models import ApiToken, CodeMapping, Submission
+
+
+def submissions_of(body: Organisation) -> QuerySet[Submission]:
+    return Submission.objects.filter(body=body).select_related("body", "submitted_by")
+
+
+def tokens_of(body: Organisation) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(body=body).select_related("body", "created_by", "revoked_by")
+
+
+def mappings_of(body: Organisation) -> QuerySet[CodeMapping]:
+    return CodeMapping.objects.filter(body=body).select_related("body")
+
+
+def report_path(submission: Submission) -> Path | None:
+    if not submission.report_file:
+        return None
+    path = Path(settings.DATA_DIR) / submission.report_file
+    return path if path.is_file() else None
+
+
+def report_rows(submission: Submission, limit: int | None = None) -> Iterator[dict[str, str]]:
+    """The rejected rows as the report lists them (formula-like text already escaped)."""
+    path = report_path(submission)
+    if path is None:
+        return iter(())
+
+    def rows() -> Iterator[dict[str, str]]:
+        with path.open(newline="", encoding="utf-8") as handle:
+            yield from islice(csv.DictReader(handle), limit)
+
+    return rows()

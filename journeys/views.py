@@ -1,0 +1,184 @@
+"""Submitter pages: send a file, see the history of submissions, download rejected rows, manage API tokens."""
+
+import tempfile
+from io import BytesIO
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.access import refuse, role_required
+from accounts.models import Organisation, Role, User
+from journeys import actions, queries
+from journeys.forms import MappingForm, TokenForm, UploadForm
+from journeys.models import ApiToken, Submission
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 50
+
+
+def _body(request: HttpRequest) -> Organisation:
+    user = request.user
+    assert isinstance(user, User) and user.organisation is not None  # role_required let them through
+    return user.organisation
+
+
+@role_required(Role.SUBMITTER)
+@require_safe
+def submission_list(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    submissions = queries.submissions_of(body)[:200]
+    return render(request, "journeys/list.html", {"body": body, "submissions": submissions})
+
+
+@role_required(Role.SUBMITTER)
+def upload(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload_file = form.cleaned_data["file"]
+            name = Path(upload_file.name).name
+            try:
+                with tempfile.TemporaryDirectory() as folder:
+                    path = Path(folder) / name
+                    with path.open("wb") as handle:
+                        for chunk in upload_file.chunks():
+                            handle.write(chunk)
+                    submission = actions.submit(
+                        by=actions.Actor(user=request.user, label=request.user.get_username()),  # type: ignore[arg-type]
+                        body_code=form.cleaned_data["body"],
+                        file_name=name,
+                        path=path,
+                        table=form.cleaned_data["table"] or None,
+                        dry_run=form.cleaned_data["dry_run"],
+                        source=Submission.Source.WEB,
+                    )
+            except actions.SubmissionRefused:
+                return refuse(
+                    request, reason="submit for another body", detail={"body": form.cleaned_data["body"]}
+                )
+            return redirect("journeys:detail", submission_id=submission.pk)
+    else:
+        form = UploadForm(initial={"body": body.code})
+    return render(request, "journeys/upload.html", {"body": body, "form": form})
+
+
+def _own_submission(request: HttpRequest, submission_id: int) -> Submission:
+    return get_object_or_404(queries.submissions_of(_body(request)), pk=submission_id)
+
+
+@role_required(Role.SUBMITTER)
+@require_safe
+def detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _own_submission(request, submission_id)
+    errors = list(queries.report_rows(submission, ERRORS_SHOWN))
+    return render(
+        request,
+        "journeys/detail.html",
+        {"submission": submission, "errors": errors, "more_errors": submission.error_count > len(errors)},
+    )
+
+
+@role_required(Role.SUBMITTER)
+@require_safe
+def rejected_rows_csv(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _own_submission(request, submission_id)
+    path = queries.report_path(submission)
+    if path is None:
+        raise Http404(_("This submission has no rejected rows."))
+    return FileResponse(  # type: ignore[return-value]  # streamed, not held in memory
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"rejected-rows-{submission.pk}.csv",
+        content_type="text/csv",
+    )
+
+
+@role_required(Role.SUBMITTER)
+@require_safe
+def rejected_rows_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
+    from openpyxl import Workbook
+
+    submission = _own_submission(request, submission_id)
+    if queries.report_path(submission) is None:
+        raise Http404(_("This submission has no rejected rows."))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rejected rows"))
+    sheet.append(["file", "row", "column", "value", "reason"])
+    # Excel keeps at most 1,048,576 rows; the CSV has every one.
+    for row in queries.report_rows(submission, limit=1_048_000):
+        sheet.append([row["file"], int(row["row"]), row["column"], row["value"], row["reason"]])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rejected-rows-{submission.pk}.xlsx"'
+    return response
+
+
+@role_required(Role.SUBMITTER, Role.ADMINISTRATOR)
+def tokens(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    body_code = request.GET.get("body") or (user.organisation.code if user.organisation else "")
+    if not actions.may_manage_tokens(user, body_code):
+        return refuse(request, reason="manage tokens for another body", detail={"body": body_code})
+    body = get_object_or_404(Organisation, code=body_code)
+    secret = ""
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            _token, secret = actions.issue_token(by=user, body_code=body.code, name=form.cleaned_data["name"])
+            form = TokenForm()
+    else:
+        form = TokenForm()
+    return render(
+        request,
+        "journeys/tokens.html",
+        {"body": body, "form": form, "secret": secret, "tokens": queries.tokens_of(body)},
+    )
+
+
+@role_required(Role.SUBMITTER, Role.ADMINISTRATOR)
+@require_POST
+def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    token = get_object_or_404(ApiToken.objects.select_related("body"), pk=token_id)
+    try:
+        actions.revoke_token(by=user, token=token)
+    except actions.SubmissionRefused:
+        return refuse(request, reason="revoke another body's token", detail={"token": token.prefix})
+    messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
+    url = redirect("journeys:tokens").url
+    return redirect(f"{url}?body={token.body.code}")
+
+
+@role_required(Role.SUBMITTER)
+def mappings(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    if request.method == "POST":
+        form = MappingForm(request.POST, request.FILES)
+        if form.is_valid():
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "mappings.csv"
+                path.write_bytes(form.cleaned_data["file"].read())
+                try:
+                    count = actions.load_code_mappings(
+                        by=request.user,  # type: ignore[arg-type]
+                        body_code=body.code,
+                        rows=actions.read_mapping_file(path),
+                    )
+                except (actions.InvalidMapping, UnicodeDecodeError) as error:
+                    form.add_error("file", str(error))
+                else:
+                    messages.success(request, _("%(count)d code mappings loaded.") % {"count": count})
+                    return redirect("journeys:mappings")
+    else:
+        form = MappingForm()
+    return render(
+        request, "journeys/mappings.html", {"body": body, "form": form, "mappings": queries.mappings_of(body)}
+    )
