@@ -1,0 +1,469 @@
+"""The metric SQL, one step per function. Every function returns a SELECT in the subset of SQL that DuckDB
+and Spark read alike; the few dialect differences go through `Dialect`.
+
+Relations read: the contract views `crimes`, `events`, `victims`, `returns`, and the reference tables the
+pipeline loads first: `jj_calendar(day, wd_index, is_working, period)`, `jj_workdays(wd_index, day)`,
+`jj_forces(code, local_policing_body, cps_area, probation_region)`, `jj_obligation_rules(metric,
+deadline_unit, deadline, enhanced_deadline, kind, when_detail, then_kind)`, `jj_periods(period)`.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from analytics.metrics.backends import Dialect
+from analytics.metrics.catalogue import Metric
+from analytics.metrics.quality import QUALITY_METRICS
+
+CRIME_KEY = ("force", "crime_ref", "person_ref")
+CHARACTERISTICS = (
+    "offence_group",
+    "enhanced_rights",
+    "domestic_abuse",
+    "sex",
+    "age_band",
+    "ethnic_group",
+    "disability",
+)
+BREAKDOWNS = ("all", *CHARACTERISTICS)
+ALL = "ALL"
+COUNT_COLUMNS = ("met", "late", "missed", "pending", "numerator", "denominator")
+# Orders the events of one crime and victim: by instant; a trigger before a response at the same instant
+# (so a response at the very instant of its trigger answers it); then in file order.
+STREAM_ORDER = "instant_at, kind, body, seq, event_id"
+
+
+def quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def in_list(values: Iterable[str]) -> str:
+    return "(" + ", ".join(quote(v) for v in sorted(set(values))) + ")"
+
+
+def date_literal(day: date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def key_join(left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{column} = {right}.{column}" for column in CRIME_KEY)
+
+
+def characteristics_sql(crime: str) -> str:
+    return ", ".join(f"{crime}.{column}" for column in CHARACTERISTICS)
+
+
+def no_characteristics_sql() -> str:
+    return ", ".join(f"CAST(NULL AS STRING) AS {column}" for column in CHARACTERISTICS)
+
+
+def responsible_body_sql(kind: str, *, force: str, trigger_body: str, response_body: str) -> str:
+    """The body that owes the duty. A youth justice service that sent the trigger or the response takes the
+    probation duty (offenders under 18); an area with no CPS area or probation region in the reference list
+    (BTP, MDP) falls back to the body that sent the trigger."""
+    return (
+        f"CASE {kind}"
+        f" WHEN 'police_force' THEN {force}"
+        f" WHEN 'witness_care_unit' THEN 'WCU-' || {force}"
+        f" WHEN 'cps_area' THEN COALESCE(NULLIF(f.cps_area, ''), {trigger_body})"
+        f" WHEN 'probation_region' THEN CASE WHEN {trigger_body} LIKE 'YJS-%' THEN {trigger_body}"
+        f" WHEN {response_body} LIKE 'YJS-%' THEN {response_body}"
+        f" ELSE COALESCE(NULLIF(f.probation_region, ''), {trigger_body}) END"
+        f" WHEN 'youth_justice_service' THEN {trigger_body}"
+        f" WHEN 'hmcts' THEN 'HMCTS' END"
+    )
+
+
+def crimes_sql(dialect: Dialect) -> str:
+    """Each crime row with a number for this run, so later steps join and sort on one integer."""
+    return (
+        f"SELECT c.*, {dialect.row_number()} AS crime_id, "
+        "CASE WHEN c.ethnicity = 'NS' THEN 'NS' ELSE substr(c.ethnicity, 1, 1) END AS ethnic_group FROM crimes c"
+    )
+
+
+def known_events_sql(event_types: Iterable[str]) -> str:
+    """Events whose crime and victim the police have recorded; only those create or answer obligations."""
+    return (
+        "SELECT e.body, e.event_id, c.crime_id, e.force, e.event_type, e.occurred_at, "
+        "e.occurred_on, COALESCE(e.detail, '') AS detail, COALESCE(e.seq, 0) AS seq "
+        f"FROM events e JOIN jj_crimes c ON {key_join('c', 'e')} WHERE e.event_type IN {in_list(event_types)}"
+    )
+
+
+def _crime_side_sql(metric_id: str, column: str, kind: int) -> str:
+    field = column.removeprefix("crime.")
+    on = field.removesuffix("_at") + "_on"
+    return (
+        f"SELECT {quote(metric_id)} AS metric, c.crime_id, c.force, c.{field} AS instant_at, "
+        f"c.{on} AS on_date, {kind} AS kind, c.body, 0 AS seq, '' AS event_id, '' AS detail FROM jj_crimes c"
+    )
+
+
+def _event_side_sql(metric_id: str, event_types: Sequence[str], kind: int, detail: str = "") -> str:
+    detail_filter = f" AND e.detail = {quote(detail)}" if detail else ""
+    return (
+        f"SELECT {quote(metric_id)} AS metric, e.crime_id, e.force, e.occurred_at AS instant_at, "
+        f"e.occurred_on AS on_date, {kind} AS kind, e.body, e.seq, e.event_id, e.detail "
+        f"FROM jj_known_events e WHERE e.event_type IN {in_list(event_types)}{detail_filter}"
+    )
+
+
+def stream_sql(pairs: Sequence[tuple[str, str, str, Sequence[str]]]) -> str:
+    """Triggers (kind 0) and responses (kind 1) of every matched pair, as one stream.
+
+    `pairs` holds (metric id, trigger, trigger detail, responses); a trigger or response named
+    `crime.<column>` comes from the crimes row itself.
+    """
+    parts = []
+    for metric_id, trigger, trigger_detail, responses in pairs:
+        if trigger.startswith("crime."):
+            parts.append(_crime_side_sql(metric_id, trigger, 0))
+        else:
+            parts.append(_event_side_sql(metric_id, [trigger], 0, trigger_detail))
+        crime_responses = [r for r in responses if r.startswith("crime.")]
+        event_responses = [r for r in responses if not r.startswith("crime.")]
+        parts.extend(_crime_side_sql(metric_id, response, 1) for response in crime_responses)
+        if event_responses:
+            parts.append(_event_side_sql(metric_id, event_responses, 1))
+    return " UNION ALL ".join(parts)
+
+
+def _window(frame: str) -> str:
+    return f"OVER (PARTITION BY metric, crime_id ORDER BY {STREAM_ORDER} ROWS BETWEEN {frame})"
+
+
+def balance_sql() -> str:
+    """Running balance of open triggers (+1 a trigger, -1 a response), and each trigger's rank."""
+    running = _window("UNBOUNDED PRECEDING AND CURRENT ROW")
+    return (
+        f"SELECT s.*, SUM(1 - 2 * kind) {running} AS balance, SUM(1 - kind) {running} AS trigger_rank, "
+        f"SUM(kind) {running} AS responses_so_far FROM jj_stream s"
+    )
+
+
+def matching_sql() -> str:
+    """Matching as a set, not a loop.
+
+    A response answers the earliest unmatched trigger at or before it: a first-in, first-out queue, so the
+    k-th response that finds an open trigger answers the k-th trigger. The queue length is the running
+    balance floored at zero, which equals balance - min(0, lowest balance so far). A response finds no open
+    trigger exactly when it takes the balance below every earlier value and below zero; the responses
+    before it that found none number -min(0, lowest earlier balance), so its match rank is
+    responses_so_far + that floor.
+    """
+    earlier = _window("UNBOUNDED PRECEDING AND 1 PRECEDING")
+    return (
+        "SELECT b.*, CASE WHEN kind = 1 AND balance < low_water THEN 1 ELSE 0 END AS unmatched, "
+        "CASE WHEN kind = 1 AND balance >= low_water THEN responses_so_far + low_water END AS match_rank "
+        f"FROM (SELECT s.*, LEAST(0, COALESCE(MIN(balance) {earlier}, 0)) AS low_water FROM jj_balance s) b"
+    )
+
+
+def pairs_sql() -> str:
+    """Each trigger with the response that answered it, if any."""
+    return (
+        "SELECT t.metric, t.crime_id, t.force, t.instant_at AS trigger_at, t.on_date AS trigger_on, "
+        "t.body AS trigger_body, t.detail AS trigger_detail, r.instant_at AS response_at, r.on_date AS response_on, "
+        "r.body AS response_body, r.detail AS response_detail "
+        "FROM (SELECT * FROM jj_matched WHERE kind = 0) t "
+        "LEFT JOIN (SELECT * FROM jj_matched WHERE kind = 1 AND unmatched = 0) r "
+        "ON r.metric = t.metric AND r.crime_id = t.crime_id AND r.match_rank = t.trigger_rank"
+    )
+
+
+def obligations_sql(dialect: Dialect, cutoff: date) -> str:
+    """Every obligation with its deadline, status, quarter and responsible body."""
+    days = "CASE WHEN ru.enhanced_deadline IS NOT NULL AND c.enhanced_rights = 'Y' THEN ru.enhanced_deadline ELSE ru.deadline END"
+    deadline_at = dialect.add_hours("p.trigger_at", "ru.deadline")
+    kind = "CASE WHEN ru.when_detail IS NOT NULL AND p.trigger_detail = ru.when_detail THEN ru.then_kind ELSE ru.kind END"
+    body = responsible_body_sql(
+        kind, force="p.force", trigger_body="p.trigger_body", response_body="p.response_body"
+    )
+    return (
+        "SELECT d.*, CASE "
+        "WHEN d.response_at IS NOT NULL AND d.on_time THEN 'met' "
+        "WHEN d.response_at IS NOT NULL THEN 'late' "
+        f"WHEN d.deadline_on < {date_literal(cutoff)} THEN 'missed' ELSE 'pending' END AS status "
+        "FROM (SELECT p.metric, p.force, p.trigger_at, p.trigger_on, p.response_at, "
+        f"p.response_on, cal.period, {body} AS body, {characteristics_sql('c')}, "
+        "CASE WHEN ru.deadline_unit = 'hours' "
+        f"THEN {dialect.london_date(deadline_at)} ELSE w.day END AS deadline_on, "
+        "CASE WHEN ru.deadline_unit = 'hours' "
+        f"THEN p.response_at <= {deadline_at} ELSE p.response_on <= w.day END AS on_time "
+        "FROM jj_pairs p JOIN jj_obligation_rules ru ON ru.metric = p.metric "
+        "JOIN jj_crimes c ON c.crime_id = p.crime_id "
+        "JOIN jj_calendar cal ON cal.day = p.trigger_on "
+        f"LEFT JOIN jj_workdays w ON ru.deadline_unit = 'working_days' AND w.wd_index = cal.wd_index + ({days}) "
+        "LEFT JOIN jj_forces f ON f.code = p.force) d"
+    )
+
+
+def obligation_facts_sql() -> str:
+    return (
+        "SELECT metric, period, force, body, "
+        "CASE WHEN status = 'met' THEN 1 ELSE 0 END AS met, CASE WHEN status = 'late' THEN 1 ELSE 0 END AS late, "
+        "CASE WHEN status = 'missed' THEN 1 ELSE 0 END AS missed, "
+        "CASE WHEN status = 'pending' THEN 1 ELSE 0 END AS pending, "
+        "CASE WHEN status = 'met' THEN 1 ELSE 0 END AS numerator, "
+        "CASE WHEN status = 'pending' THEN 0 ELSE 1 END AS denominator, "
+        f"{', '.join(CHARACTERISTICS)}, 1 AS detailed FROM jj_obligations"
+    )
+
+
+_PROPORTION_COUNTS = (
+    "CAST(NULL AS INTEGER) AS met, CAST(NULL AS INTEGER) AS late, CAST(NULL AS INTEGER) AS missed, "
+    "CAST(NULL AS INTEGER) AS pending"
+)
+
+
+def _crime_body(metric: Metric, trigger_body: str = "c.body", response_body: str = "''") -> str:
+    responsible = metric.responsible
+    return responsible_body_sql(
+        quote(responsible.kind), force="c.force", trigger_body=trigger_body, response_body=response_body
+    )
+
+
+def crimes_with_event_facts_sql(metric: Metric) -> str:
+    """Crimes recorded in the quarter, and whether each has at least one of the metric's events, ever."""
+    return (
+        f"SELECT {quote(metric.id)} AS metric, cal.period, c.force, {_crime_body(metric)} AS body, "
+        f"{_PROPORTION_COUNTS}, CASE WHEN x.force IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, "
+        f"{characteristics_sql('c')}, 1 AS detailed FROM jj_crimes c "
+        "JOIN jj_calendar cal ON cal.day = c.recorded_on LEFT JOIN jj_forces f ON f.code = c.force "
+        "LEFT JOIN (SELECT DISTINCT crime_id, force FROM jj_known_events "
+        f"WHERE event_type IN {in_list(metric.responses)}) x ON x.crime_id = c.crime_id"
+    )
+
+
+def vps_read_facts_sql(metric: Metric) -> str:
+    """Convicted crimes with a statement made, in the quarter of the first conviction; read if a
+    `vps_read_in_court` came at or after the first `vps_made`."""
+    return (
+        f"SELECT {quote(metric.id)} AS metric, cal.period, c.force, {_crime_body(metric)} AS body, "
+        f"{_PROPORTION_COUNTS}, CASE WHEN r.force IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, "
+        f"{characteristics_sql('c')}, 1 AS detailed "
+        "FROM (SELECT crime_id, MIN(occurred_on) AS convicted_on FROM jj_known_events "
+        "WHERE event_type = 'convicted' GROUP BY crime_id) v "
+        "JOIN (SELECT crime_id, MIN(occurred_at) AS made_at FROM jj_known_events "
+        "WHERE event_type = 'vps_made' GROUP BY crime_id) m ON m.crime_id = v.crime_id "
+        "JOIN jj_crimes c ON c.crime_id = v.crime_id JOIN jj_calendar cal ON cal.day = v.convicted_on "
+        "LEFT JOIN jj_forces f ON f.code = c.force "
+        "LEFT JOIN (SELECT DISTINCT k.crime_id, k.force FROM jj_known_events k "
+        "JOIN (SELECT crime_id, MIN(occurred_at) AS made_at FROM jj_known_events "
+        "WHERE event_type = 'vps_made' GROUP BY crime_id) mm ON mm.crime_id = k.crime_id "
+        f"WHERE k.event_type IN {in_list(metric.responses)} AND k.occurred_at >= mm.made_at) r "
+        "ON r.crime_id = v.crime_id"
+    )
+
+
+def decisions_by_request_facts_sql(metric: Metric) -> str:
+    """Review decisions, each matched to its request; the request's detail names the body that decided."""
+    responsible = metric.responsible
+    kind = (
+        f"CASE WHEN p.trigger_detail = {quote(responsible.when_detail or '')} "
+        f"THEN {quote(responsible.then_kind or responsible.kind)} ELSE {quote(responsible.kind)} END"
+    )
+    body = responsible_body_sql(
+        kind, force="c.force", trigger_body="p.trigger_body", response_body="p.response_body"
+    )
+    return (
+        f"SELECT p.metric, cal.period, c.force, {body} AS body, {_PROPORTION_COUNTS}, "
+        "CASE WHEN p.response_detail = 'overturned' THEN 1 ELSE 0 END AS numerator, 1 AS denominator, "
+        f"{characteristics_sql('c')}, 1 AS detailed FROM jj_pairs p JOIN jj_crimes c ON c.crime_id = p.crime_id "
+        "JOIN jj_calendar cal ON cal.day = p.response_on LEFT JOIN jj_forces f ON f.code = c.force "
+        f"WHERE p.metric = {quote(metric.id)} AND p.response_at IS NOT NULL"
+    )
+
+
+def event_count_facts_sql(metric: Metric) -> str:
+    return (
+        f"SELECT {quote(metric.id)} AS metric, cal.period, c.force, "
+        f"{_crime_body(metric, trigger_body='e.body', response_body='e.body')} AS body, "
+        f"{_PROPORTION_COUNTS}, 1 AS numerator, 0 AS denominator, {characteristics_sql('c')}, 1 AS detailed "
+        "FROM jj_known_events e JOIN jj_crimes c ON c.crime_id = e.crime_id JOIN jj_calendar cal ON cal.day = e.occurred_on "
+        f"LEFT JOIN jj_forces f ON f.code = c.force WHERE e.event_type IN {in_list(metric.responses)}"
+    )
+
+
+def _quality_row(
+    metric: str, *, force: str, body: str, period: str, numerator: str, denominator: str = "1"
+) -> str:
+    return (
+        f"SELECT {quote(metric)} AS metric, {period} AS period, {force} AS force, {body} AS body, "
+        f"{_PROPORTION_COUNTS}, {numerator} AS numerator, {denominator} AS denominator, "
+        f"{no_characteristics_sql()}, 0 AS detailed"
+    )
+
+
+def quality_facts_sql(dialect: Dialect, cutoff: date, as_of: datetime) -> str:
+    """Every data-quality fact: one row per victim, crime, event or response examined."""
+    ids = {metric.id for metric in QUALITY_METRICS}
+    now = dialect.instant(as_of)
+    victims = (
+        "(SELECT DISTINCT c.body, c.force, cal.period, c.person_ref, c.sex, c.ethnicity, c.disability, "
+        "v.dob_recorded FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.recorded_on "
+        "LEFT JOIN victims v ON v.body = c.body AND v.person_ref = c.person_ref) x"
+    )
+    recorded = {
+        "DQ.sex_recorded": "x.sex",
+        "DQ.ethnicity_recorded": "x.ethnicity",
+        "DQ.disability_recorded": "x.disability",
+    }
+    parts = [
+        _quality_row(
+            metric,
+            force="x.force",
+            body="x.body",
+            period="x.period",
+            numerator=f"CASE WHEN {column} IS NULL OR {column} = '' THEN 0 ELSE 1 END",
+        )
+        + f" FROM {victims}"
+        for metric, column in recorded.items()
+    ]
+    parts.append(
+        _quality_row(
+            "DQ.dob_recorded",
+            force="x.force",
+            body="x.body",
+            period="x.period",
+            numerator="CASE WHEN CAST(x.dob_recorded AS STRING) IN ('Y', 'true', '1') THEN 1 ELSE 0 END",
+        )
+        + f" FROM {victims}"
+    )
+    ninety_days_before = date.fromordinal(cutoff.toordinal() - 90)
+    parts.append(
+        _quality_row(
+            "DQ.no_outcome_90d",
+            force="c.force",
+            body="c.body",
+            period="cal.period",
+            numerator="CASE WHEN c.outcome_type IS NULL OR CAST(c.outcome_type AS STRING) = '' THEN 1 ELSE 0 END",
+        )
+        + f" FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.recorded_on WHERE c.recorded_on < {date_literal(ninety_days_before)}"
+    )
+    parts.append(
+        _quality_row(
+            "DQ.unknown_crime",
+            force="e.force",
+            body="e.body",
+            period="cal.period",
+            numerator="CASE WHEN k.force IS NULL THEN 1 ELSE 0 END",
+        )
+        + " FROM events e JOIN jj_calendar cal ON cal.day = e.occurred_on "
+        f"LEFT JOIN (SELECT DISTINCT force, crime_ref, person_ref FROM jj_crimes) k ON {key_join('k', 'e')}"
+    )
+    parts.append(
+        _quality_row(
+            "DQ.response_without_trigger",
+            force="m.force",
+            body="m.body",
+            period="cal.period",
+            numerator="m.unmatched",
+        )
+        + " FROM jj_matched m JOIN jj_calendar cal ON cal.day = m.on_date "
+        "WHERE m.kind = 1 AND m.metric IN (SELECT metric FROM jj_obligation_rules)"
+    )
+    parts.append(
+        _quality_row(
+            "DQ.future_timestamp",
+            force="e.force",
+            body="e.body",
+            period="cal.period",
+            numerator=f"CASE WHEN e.occurred_at > {now} THEN 1 ELSE 0 END",
+        )
+        + " FROM events e JOIN jj_calendar cal ON cal.day = e.occurred_on"
+    )
+    parts.append(
+        _quality_row(
+            "DQ.future_timestamp",
+            force="c.force",
+            body="c.body",
+            period="cal.period",
+            numerator=f"CASE WHEN c.reported_at > {now} OR c.recorded_at > {now} THEN 1 ELSE 0 END",
+        )
+        + " FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.reported_on"
+    )
+    parts.append(
+        _quality_row(
+            "DQ.before_report",
+            force="e.force",
+            body="e.body",
+            period="cal.period",
+            numerator="CASE WHEN e.occurred_at < c.reported_at THEN 1 ELSE 0 END",
+        )
+        + " FROM jj_known_events e JOIN jj_crimes c ON c.crime_id = e.crime_id JOIN jj_calendar cal ON cal.day = e.occurred_on"
+    )
+    parts.append(
+        _quality_row(
+            "DQ.before_report",
+            force="c.force",
+            body="c.body",
+            period="cal.period",
+            numerator="CASE WHEN c.recorded_at < c.reported_at THEN 1 ELSE 0 END",
+        )
+        + " FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.reported_on"
+    )
+    assert {part.split("'")[1] for part in parts} == ids
+    # Summed here, per body, area and quarter: the event-level rows never reach the cube.
+    return (
+        f"SELECT metric, period, force, body, {_PROPORTION_COUNTS}, SUM(numerator) AS numerator, "
+        f"SUM(denominator) AS denominator, {no_characteristics_sql()}, 0 AS detailed "
+        f"FROM ({' UNION ALL '.join(parts)}) q GROUP BY metric, period, force, body"
+    )
+
+
+def cube_sql(fact_relations: Sequence[str]) -> str:
+    """All facts of the reported quarters, summed over every combination of the breakdown characteristics."""
+    facts = " UNION ALL ".join(f"SELECT * FROM {relation}" for relation in fact_relations)
+    sums = ", ".join(f"SUM({column}) AS {column}" for column in COUNT_COLUMNS)
+    dims = "metric, period, force, body, " + ", ".join(CHARACTERISTICS) + ", detailed"
+    return f"SELECT {dims}, {sums} FROM ({facts}) x WHERE x.period IN (SELECT period FROM jj_periods) GROUP BY {dims}"
+
+
+def breakdowns_sql() -> str:
+    """One row per breakdown and value (`all` for the whole), from events; then the returns, as `all`."""
+    sums = ", ".join(f"SUM({column}) AS {column}" for column in COUNT_COLUMNS)
+    parts = [
+        f"SELECT metric, period, force, body, 'all' AS breakdown, 'all' AS breakdown_value, {sums}, "
+        "'events' AS source FROM jj_cube GROUP BY metric, period, force, body"
+    ]
+    for column in CHARACTERISTICS:
+        value = f"COALESCE(NULLIF({column}, ''), 'unknown')"
+        parts.append(
+            f"SELECT metric, period, force, body, '{column}' AS breakdown, {value} AS breakdown_value, {sums}, "
+            f"'events' AS source FROM jj_cube WHERE detailed = 1 GROUP BY metric, period, force, body, {value}"
+        )
+    parts.append(
+        "SELECT r.metric, r.period, r.force, r.body, 'all' AS breakdown, 'all' AS breakdown_value, "
+        "CAST(NULL AS BIGINT) AS met, CAST(NULL AS BIGINT) AS late, CAST(NULL AS BIGINT) AS missed, "
+        "CAST(NULL AS BIGINT) AS pending, CAST(SUM(r.numerator) AS BIGINT) AS numerator, "
+        "CAST(SUM(r.denominator) AS BIGINT) AS denominator, 'returns' AS source FROM returns r "
+        "WHERE r.period IN (SELECT period FROM jj_periods) GROUP BY r.metric, r.period, r.force, r.body"
+    )
+    return " UNION ALL ".join(parts)
+
+
+def conflicts_sql() -> str:
+    """A body with both event-derived figures and a return for the same metric and quarter."""
+    return (
+        "SELECT DISTINCT e.body, e.metric, e.period FROM jj_breakdowns e JOIN jj_breakdowns r "
+        "ON r.body = e.body AND r.metric = e.metric AND r.period = e.period "
+        "WHERE e.source = 'events' AND r.source = 'returns' ORDER BY e.body, e.metric, e.period"
+    )
+
+
+def levels_sql() -> str:
+    """Each figure for the body in its area, the body over all areas, the area over all bodies, and the nation."""
+    sums = ", ".join(f"SUM({column}) AS {column}" for column in COUNT_COLUMNS)
+    source = "CASE WHEN MIN(source) = MAX(source) THEN MIN(source) ELSE 'mixed' END AS source"
+    parts = []
+    for by_force, by_body in ((True, True), (False, True), (True, False), (False, False)):
+        keys = [column for column, keep in (("force", by_force), ("body", by_body)) if keep]
+        force = "force" if by_force else quote(ALL)
+        body = "body" if by_body else quote(ALL)
+        group_by = ", ".join(["metric", "period", "breakdown", "breakdown_value", *keys])
+        parts.append(
+            f"SELECT metric, {force} AS force, {body} AS body, period, breakdown, breakdown_value, {sums}, {source} "
+            f"FROM jj_breakdowns GROUP BY {group_by}"
+        )
+    return " UNION ALL ".join(parts)

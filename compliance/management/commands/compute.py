@@ -1,0 +1,60 @@
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from analytics.metrics import MetricsError, PeriodError
+from analytics.metrics.periods import parse_period
+from compliance.actions import compute_compliance
+from compliance.models import Engine
+
+
+class Command(BaseCommand):
+    help = (
+        "Computes every metric of the catalogue for a quarter (and the three before it, for trends) from the "
+        "event store, and stores the figures with their provenance."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--period", required=True, help="financial-year quarter, e.g. '2025-26 Q1'")
+        parser.add_argument("--cutoff", required=True, help="data cut-off date, YYYY-MM-DD")
+        parser.add_argument(
+            "--engine", choices=Engine.values, default=Engine.DUCKDB, help="where the SQL runs"
+        )
+        parser.add_argument("--lake", type=Path, default=None, help="event store folder (default: LAKE_DIR)")
+        parser.add_argument(
+            "--similar-areas",
+            type=Path,
+            default=None,
+            help="CSV with columns force, group (default: the packaged groups)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            parse_period(options["period"])
+        except PeriodError as error:
+            raise CommandError(str(error)) from None
+        try:
+            cutoff = date.fromisoformat(options["cutoff"])
+        except ValueError:
+            raise CommandError(f"--cutoff {options['cutoff']!r} is not a date; write YYYY-MM-DD") from None
+        similar = options["similar_areas"]
+        if similar is not None and not similar.is_file():
+            raise CommandError(f"--similar-areas {similar}: no such file")
+        try:
+            run = compute_compliance(
+                period=options["period"].strip(),
+                cutoff=cutoff,
+                by=None,
+                actor_label="compute command",
+                engine=options["engine"],
+                lake_dir=options["lake"],
+                similar_areas=similar,
+            )
+        except (MetricsError, ValueError) as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"Computed {run.row_count} figures for {', '.join(run.periods)} with cut-off {run.cutoff} "
+            f"on {run.engine} from {len(run.submissions)} submissions (run {run.pk})."
+        )

@@ -1,0 +1,65 @@
+"""Reads of stored compliance results, always through the role checks in `accounts.access`."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.access import can_view_national, visible_body_codes
+from accounts.models import Role, User
+from analytics.metrics.sql import ALL
+from compliance.models import ComputationRun, MetricResult
+
+_RECENT_RUNS = 50
+
+
+def latest_run(period: str) -> ComputationRun | None:
+    """The most recent run that computed `period`, whether asked for it or computed it for a trend."""
+    for run in ComputationRun.objects.only("id", "period", "periods")[:_RECENT_RUNS]:
+        if run.period == period or period in (run.periods or []):
+            return ComputationRun.objects.get(pk=run.pk)
+    return None
+
+
+def figures(
+    run: ComputationRun,
+    *,
+    period: str | None = None,
+    metric: str | None = None,
+    body: str | None = None,
+    force: str | None = None,
+    breakdown: str | None = None,
+) -> QuerySet[MetricResult]:
+    results = MetricResult.objects.filter(run=run)
+    for field, value in (
+        ("period", period),
+        ("metric", metric),
+        ("body", body),
+        ("force", force),
+        ("breakdown", breakdown),
+    ):
+        if value is not None:
+            results = results.filter(**{field: value})
+    return results
+
+
+def visible(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResult]:
+    """What `user` may see: their bodies' figures; a local reviewer also their areas' totals; a national
+    analyst everything. National totals are the comparator for every figure and visible to all."""
+    if can_view_national(user):
+        return results
+    codes = visible_body_codes(user)
+    if not codes:
+        return results.none()
+    allowed = Q(body__in=codes) | Q(force=ALL, body=ALL)
+    if user.role == Role.LOCAL_REVIEWER:
+        allowed |= Q(body=ALL, force__in=codes)
+    return results.filter(allowed)
+
+
+def can_see_results(user: User) -> bool:
+    return bool(can_view_national(user) or visible_body_codes(user))
+
+
+def trend_series(run: ComputationRun, *, metric: str, force: str, body: str) -> list[MetricResult]:
+    """The whole-figure (`all`) rows of one metric for one area and body, oldest quarter first."""
+    rows = list(figures(run, metric=metric, force=force, body=body, breakdown="all"))
+    order = {period: index for index, period in enumerate(run.periods or [])}
+    return sorted(rows, key=lambda row: order.get(row.period, len(order)))

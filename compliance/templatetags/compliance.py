@@ -1,0 +1,10 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(value: float | None, places: int = 1) -> str:
+    if value is None:
+        return "\N{EN DASH}"
+    return f"{value * 100:.{places}f}%"

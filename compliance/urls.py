@@ -1,0 +1,9 @@
+from django.urls import path
+
+from compliance import views
+
+app_name = "compliance"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:metric_id>/", views.metric, name="metric"),
+]
