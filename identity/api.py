@@ -1,0 +1,84 @@
+"""Identity endpoints: check a JJN, and match a person online (signed-in staff, with a purpose)."""
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from accounts.access import refuse
+from accounts.models import User
+from identity import access, jjn
+from identity.services import MatchRefused, match_person
+
+router = Router(tags=["Identity"])
+
+
+class JJNCheckOut(Schema):
+    value: str
+    valid: bool
+    jjn: str | None = None
+    reason: str | None = None
+
+
+class MatchIn(Schema):
+    given_name: str | None = None
+    family_name: str | None = None
+    date_of_birth: date | None = None
+    postcode: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    purpose: str
+    allocate: bool = False
+
+
+class CandidateOut(Schema):
+    jjn: str
+    probability: float
+
+
+class MatchOut(Schema):
+    status: str
+    jjn: str | None
+    candidates: list[CandidateOut]
+
+
+class Problem(Schema):
+    detail: str
+
+
+@router.get("/jjn/check", response=JJNCheckOut, summary="Check a Justice Journey Number", auth=None)
+def check_jjn(request: HttpRequest, value: str) -> JJNCheckOut:
+    """Validates the format and check character only; it says nothing about whether the number was issued."""
+    try:
+        return JJNCheckOut(value=value, valid=True, jjn=jjn.display(value))
+    except jjn.InvalidJJN as error:
+        return JJNCheckOut(value=value, valid=False, reason=str(error))
+
+
+@router.post(
+    "/match", response={200: MatchOut, 400: Problem, 403: Problem}, summary="Match a person", auth=django_auth
+)
+def match(request: HttpRequest, details: MatchIn) -> Status:
+    """The JJN when one match is certain, candidates when not; a new JJN with `allocate`."""
+    user = request.user
+    if not isinstance(user, User) or not access.can_match(user):
+        refuse(request, reason="online matching needs a front-line role")
+        return Status(403, Problem(detail="your role may not match people"))
+    try:
+        result = match_person(
+            details.dict(exclude={"purpose", "allocate"}),
+            allocate=details.allocate,
+            by=user,
+            purpose=details.purpose,
+        )
+    except MatchRefused as error:
+        return Status(400, Problem(detail=str(error)))
+    return Status(
+        200,
+        MatchOut(
+            status=result.status,
+            jjn=result.jjn,
+            candidates=[CandidateOut(jjn=c.jjn, probability=c.probability) for c in result.candidates],
+        ),
+    )

@@ -1,0 +1,104 @@
+"""Personal data: one row per person a body has told us about, every personal field encrypted."""
+
+from datetime import date
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+from config.privacy import Data
+from identity import crypto
+from identity.models.registry import JusticeJourneyNumber
+
+ENCRYPTED_FIELDS = (
+    "given_name",
+    "family_name",
+    "previous_names",
+    "date_of_birth",
+    "postcode",
+    "email",
+    "phone",
+)
+
+
+class VictimRecord(models.Model):
+    body = models.CharField(max_length=64)
+    person_ref = models.CharField(max_length=100)
+    jjn = models.ForeignKey(JusticeJourneyNumber, on_delete=models.PROTECT, related_name="records")
+    # AES-GCM ciphertexts (identity.crypto); never plaintext.
+    given_name = models.BinaryField(null=True)
+    family_name = models.BinaryField(null=True)
+    previous_names = models.BinaryField(null=True)
+    date_of_birth = models.BinaryField(null=True)
+    postcode = models.BinaryField(null=True)
+    email = models.BinaryField(null=True)
+    phone = models.BinaryField(null=True)
+    # Keyed hashes for exact lookups (identity.crypto.blind_index); matching uses BlockingKey below. NULL, not '', when
+    # the value is missing, so that missing values never look alike.
+    name_dob_index = models.CharField(max_length=40, null=True, db_index=True)  # noqa: DJ001
+    postcode_index = models.CharField(max_length=40, null=True, db_index=True)  # noqa: DJ001
+    email_index = models.CharField(max_length=40, null=True, db_index=True)  # noqa: DJ001
+    # A keyed hash of every personal field: an unchanged resubmission is skipped without decrypting.
+    fields_digest = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    vault_model = True
+    data_classification: ClassVar[dict[str, Data]] = {
+        "id": Data.OPERATIONAL,
+        "body": Data.REFERENCE,
+        "person_ref": Data.PSEUDONYMOUS,
+        "jjn": Data.PSEUDONYMOUS,
+        "given_name": Data.PERSONAL,
+        "family_name": Data.PERSONAL,
+        "previous_names": Data.PERSONAL,
+        "date_of_birth": Data.PERSONAL,
+        "postcode": Data.PERSONAL,
+        "email": Data.PERSONAL,
+        "phone": Data.PERSONAL,
+        "name_dob_index": Data.PERSONAL,
+        "postcode_index": Data.PERSONAL,
+        "email_index": Data.PERSONAL,
+        "fields_digest": Data.PERSONAL,
+        "created_at": Data.OPERATIONAL,
+        "updated_at": Data.OPERATIONAL,
+    }
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["body", "person_ref"], name="victim_record_unique_per_body")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body}/{self.person_ref}"
+
+    def decrypted(self, field: str) -> str | None:
+        return crypto.decrypt(field, getattr(self, field))
+
+    def birth_date(self) -> date | None:
+        value = self.decrypted("date_of_birth")
+        return date.fromisoformat(value) if value else None
+
+
+class BlockingKey(models.Model):
+    """A keyed hash of one linkage blocking key of a record (analytics.linkage BLOCKING_RULES).
+
+    Online matching looks candidates up here by equality on an indexed column: no scan, and no
+    readable name or date of birth in the index.
+    """
+
+    record = models.ForeignKey(VictimRecord, on_delete=models.CASCADE, related_name="blocking_keys")
+    key = models.CharField(max_length=40, db_index=True)
+
+    vault_model = True
+    data_classification: ClassVar[dict[str, Data]] = {
+        "id": Data.OPERATIONAL,
+        "record": Data.OPERATIONAL,
+        "key": Data.PERSONAL,
+    }
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "key"], name="blocking_key_once_per_record")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}:{self.key[:8]}"

@@ -1,0 +1,247 @@
+"""Reads for the identity pages. Every read that decrypts the vault writes an audit event with its purpose."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+from django.conf import settings
+from django.db.models import Count
+
+from accounts.audit import record as audit
+from accounts.models import AuditEvent, User
+from identity import access, jjn, registry
+from identity.models import RegistryEvent, ReviewItem, VictimRecord
+from identity.routers import VAULT_DB
+
+SHOWN_FIELDS = ("given_name", "family_name", "previous_names", "date_of_birth", "postcode", "email", "phone")
+
+
+# ---- The review queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    item: ReviewItem
+    bodies: tuple[str, ...]
+    numbers: tuple[str, ...]
+
+
+def review_queue(user: User, *, limit: int = 200) -> list[QueueEntry]:
+    """Open items the user may decide, pairs with the highest probability first. Two queries."""
+    items = list(
+        ReviewItem.objects.using(VAULT_DB)
+        .filter(status=ReviewItem.Status.OPEN)
+        .select_related("number")
+        .order_by("kind", "-probability", "created_at", "id")[: limit * 5]
+    )
+    record_ids = {record_id for item in items for record_id in (item.left_id, item.right_id) if record_id}
+    records = {
+        record_id: (body, number)
+        for record_id, body, number in VictimRecord.objects.using(VAULT_DB)
+        .filter(id__in=record_ids)
+        .values_list("id", "body", "jjn__number")
+    }
+    split_bodies: dict[int, set[str]] = {}
+    split_ids = [item.number_id for item in items if item.kind == ReviewItem.Kind.SPLIT and item.number_id]
+    for number_id, body in (
+        VictimRecord.objects.using(VAULT_DB)
+        .filter(jjn_id__in=split_ids)
+        .values_list("jjn_id", "body")
+        .distinct()
+    ):
+        split_bodies.setdefault(number_id, set()).add(body)
+    entries = []
+    for item in items:
+        if item.kind == ReviewItem.Kind.PAIR:
+            sides = [
+                records[record_id] for record_id in (item.left_id, item.right_id) if record_id in records
+            ]
+            bodies = {body for body, _number in sides}
+            numbers = tuple(dict.fromkeys(jjn.display(number) for _body, number in sides))
+        else:
+            bodies = split_bodies.get(item.number_id or 0, set())
+            numbers = (item.number.display,) if item.number else ()
+        if access.can_review_bodies(user, bodies):
+            entries.append(QueueEntry(item, tuple(sorted(bodies)), numbers))
+        if len(entries) >= limit:
+            break
+    return entries
+
+
+def review_bodies(item: ReviewItem) -> set[str]:
+    if item.kind == ReviewItem.Kind.PAIR:
+        ids = [record_id for record_id in (item.left_id, item.right_id) if record_id is not None]
+        return set(VictimRecord.objects.using(VAULT_DB).filter(id__in=ids).values_list("body", flat=True))
+    return set(
+        VictimRecord.objects.using(VAULT_DB).filter(jjn_id=item.number_id).values_list("body", flat=True)
+    )
+
+
+def _shown(record: VictimRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "body": record.body,
+        "person_ref": record.person_ref,
+        "jjn": record.jjn.display,
+        **{name: record.decrypted(name) or "" for name in SHOWN_FIELDS},
+    }
+
+
+def review_records(item: ReviewItem, *, by: User, purpose: str) -> list[dict[str, Any]]:
+    """The records under review, decrypted for this one view; the read is audited with its purpose."""
+    if item.kind == ReviewItem.Kind.PAIR:
+        records = VictimRecord.objects.using(VAULT_DB).filter(id__in=[item.left_id, item.right_id])
+    else:
+        records = VictimRecord.objects.using(VAULT_DB).filter(jjn_id=item.number_id)
+    shown = [_shown(record) for record in records.select_related("jjn").order_by("id")]
+    audit(
+        by=by,
+        action="identity.vault_read",
+        target=f"review:{item.id}",
+        purpose=purpose,
+        detail={"records": [row["id"] for row in shown], "bodies": sorted({row["body"] for row in shown})},
+    )
+    return shown
+
+
+def open_review_counts() -> dict[str, int]:
+    return dict(
+        ReviewItem.objects.using(VAULT_DB)
+        .filter(status=ReviewItem.Status.OPEN)
+        .values_list("kind")
+        .annotate(count=Count("id"))
+        .values_list("kind", "count")
+    )
+
+
+# ---- The person view -------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonView:
+    jjn: str
+    aliases: list[str]
+    crimes: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    withheld_bodies: list[str] = field(default_factory=list)
+    history: list[RegistryEvent] = field(default_factory=list)
+
+    @property
+    def crime_count(self) -> int:
+        return len({(row["force"], row["crime_ref"]) for row in self.crimes})
+
+    @property
+    def forces(self) -> list[str]:
+        return sorted({row["force"] for row in self.crimes if row["force"]})
+
+    @property
+    def bodies(self) -> list[str]:
+        return sorted({row["body"] for row in self.crimes} | {row["body"] for row in self.events})
+
+    @property
+    def first_report(self) -> date | None:
+        dates = [row["reported_on"] for row in self.crimes if row["reported_on"]]
+        return min(dates) if dates else None
+
+    @property
+    def last_report(self) -> date | None:
+        dates = [row["reported_on"] for row in self.crimes if row["reported_on"]]
+        return max(dates) if dates else None
+
+    @property
+    def repeat_victim(self) -> bool:
+        return self.crime_count > 1
+
+
+def crimes_sql() -> str:
+    return """
+    SELECT body, force, crime_ref, offence_group, reported_on, recorded_on, enhanced_rights, domestic_abuse,
+           outcome_type, outcome_date
+    FROM crimes WHERE jjn IN (SELECT unnest(?::VARCHAR[]))
+    ORDER BY reported_at, force, crime_ref
+    """
+
+
+def events_sql() -> str:
+    return """
+    SELECT body, force, crime_ref, event_type, occurred_at, occurred_on, detail
+    FROM events WHERE jjn IN (SELECT unnest(?::VARCHAR[]))
+    ORDER BY occurred_at, seq
+    """
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, numbers: list[str]) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, [numbers])
+    names = [column[0] for column in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def journey_rows(con: duckdb.DuckDBPyConnection, numbers: list[str]) -> tuple[list[dict], list[dict]]:
+    """Crimes and events carrying any of `numbers`, from the `crimes` and `events` views on `con`."""
+    return _rows(con, crimes_sql(), numbers), _rows(con, events_sql(), numbers)
+
+
+@contextmanager
+def event_store() -> Iterator[duckdb.DuckDBPyConnection]:
+    from analytics.ingest.views import register_current_views
+
+    con = duckdb.connect()
+    try:
+        register_current_views(con, settings.LAKE_DIR)
+        yield con
+    finally:
+        con.close()
+
+
+def person_view(
+    user: User, value: str, *, purpose: str, con: duckdb.DuckDBPyConnection | None = None
+) -> PersonView:
+    """A person's crimes and events across bodies, rows from bodies without an agreement withheld.
+
+    Raises InvalidJJN or UnknownJJN. The read is audited; withheld bodies are audited as refused.
+    """
+    current = registry.resolve(value)
+    numbers = registry.aliases(current)
+    if con is None:
+        with event_store() as store:
+            crimes, events = journey_rows(store, numbers)
+    else:
+        crimes, events = journey_rows(con, numbers)
+    bodies = {row["body"] for row in crimes} | {row["body"] for row in events}
+    shown, withheld = access.person_view_bodies(user, bodies)
+    view = PersonView(
+        jjn=current,
+        aliases=[number for number in numbers if number != current],
+        crimes=[row for row in crimes if row["body"] in shown],
+        events=[row for row in events if row["body"] in shown],
+        withheld_bodies=sorted(withheld),
+        history=list(
+            RegistryEvent.objects.using(VAULT_DB)
+            .filter(number__number__in=[number.replace("-", "") for number in numbers])
+            .select_related("number", "other")
+            .order_by("at", "id")
+        ),
+    )
+    audit(
+        by=user,
+        action="identity.person_view",
+        target=f"jjn:{current}",
+        purpose=purpose,
+        detail={"crimes": len(view.crimes), "events": len(view.events), "bodies": sorted(shown)},
+    )
+    if withheld:
+        audit(
+            by=user,
+            action="identity.person_view",
+            target=f"jjn:{current}",
+            outcome=AuditEvent.Outcome.REFUSED,
+            purpose=purpose,
+            detail={
+                "withheld_bodies": sorted(withheld),
+                "reason": "no information-sharing agreement in force",
+            },
+        )
+    return view
