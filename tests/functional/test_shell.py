@@ -1,0 +1,104 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import create_demo_accounts, demo_password
+from tests.functional.conftest import assert_accessible
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+METRIC = "/standard/metrics/R3.confirmation_5wd/"
+
+
+@pytest.fixture
+def reference_data():
+    call_command("load_standard", verbosity=0)
+    call_command("sync_organisations", verbosity=0)
+    return create_demo_accounts()
+
+
+def sign_in(page, username):
+    page.goto("/account/sign-in/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(demo_password(username))
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_person_signs_in_reads_a_metric_and_switches_to_welsh_and_back(page, reference_data):
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.evaluate(
+        "document.body.classList.contains('js-enabled')"
+    )  # the nonce let the inline script run
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Sign in", exact=True).first.click()
+    assert page.url.endswith("/account/sign-in/")
+    assert_accessible(page)
+    sign_in(page, "analyst")
+    page.get_by_role("link", name="Your account", exact=True).click()
+    assert "Avon and Somerset" in page.locator("main").inner_text()
+
+    page.goto(METRIC)
+    assert page.locator("h1").count() == 1
+    assert "R3.confirmation_5wd" in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Cymraeg").click()
+    page.wait_for_url(f"**/cy{METRIC}")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.get_by_role("button", name="Allgofnodi").count() == 1  # still signed in, in Welsh
+    assert_accessible(page)
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(f"**{METRIC}")
+    assert not page.url.split("//", 1)[1].split("/", 1)[1].startswith("cy/")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_a_wrong_password_shows_an_accessible_error_summary(page, reference_data):
+    page.goto("/account/sign-in/")
+    page.get_by_label("User name").fill("analyst")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title().startswith("Error:")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/cy/no-such-page/"])
+def test_the_404_page_is_accessible(page, path):
+    response = page.goto(path)
+    assert response.status == 404
+    assert_accessible(page)
+
+
+def test_the_403_page_is_accessible_and_the_audit_log_shows_the_refusal(page, reference_data):
+    sign_in(page, "analyst")
+    response = page.goto("/account/audit-log/")
+    assert response.status == 403
+    assert page.locator("h1").inner_text() == "You do not have permission to see this page"
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "admin")
+    page.goto("/account/audit-log/")
+    rows = page.locator("tbody tr").all_inner_texts()
+    assert any("analyst" in row and "access.refused" in row for row in rows)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("kind", ["400", "500", "csrf"])
+def test_the_pages_rendered_without_a_request_are_accessible(page, kind):
+    from django.test import RequestFactory
+    from django.views.csrf import csrf_failure
+
+    from config import views
+
+    request = RequestFactory().get("/")
+    render = {"400": views.bad_request, "500": views.server_error, "csrf": csrf_failure}[kind]
+    response = render(request)
+    page.goto("/")  # the page's own address, so its stylesheet and scripts load from the live server
+    page.set_content(response.content.decode())
+    assert page.locator("h1").inner_text() == "Sorry, there is a problem with the service"
+    assert "GDS Transport" in page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert_accessible(page)

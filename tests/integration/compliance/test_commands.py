@@ -1,0 +1,96 @@
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import AuditEvent
+from compliance.models import ComputationRun, MetricResult
+from journeys.models import Submission
+from tests.factories.journeys import FORCE, return_row, write_csv
+
+from .conftest import WCU, ingest
+
+pytestmark = pytest.mark.django_db(databases=["default", "vault"])
+
+
+def run(command: str, *args: str) -> str:
+    out = io.StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+def test_compute_stores_figures_with_their_provenance(submitted):
+    out = run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    computation = ComputationRun.objects.get()
+    assert out.startswith(
+        f"Computed {computation.row_count} figures for 2024-25 Q2, 2024-25 Q3, 2024-25 Q4, 2025-26 Q1"
+    )
+    stored = sorted(Submission.objects.filter(status="stored").values_list("pk", flat=True))
+    assert computation.submissions == stored
+    assert (computation.period, str(computation.cutoff), computation.engine, computation.standard_version) == (
+        "2025-26 Q1", "2025-08-15", "duckdb", "1",
+    )  # fmt: skip
+    confirmation = MetricResult.objects.get(
+        run=computation, metric="R3.confirmation_5wd", force=FORCE, body=FORCE, breakdown="all"
+    )
+    assert (confirmation.met, confirmation.late, confirmation.missed, confirmation.pending) == (1, 1, 0, 0)
+    assert confirmation.rate == 0.5
+    assert confirmation.ci95_low == pytest.approx(0.0945, abs=1e-4)
+    assert AuditEvent.objects.filter(action="compliance.compute", target=f"run {computation.pk}").exists()
+
+
+def test_metrics_prints_csv_with_the_documented_columns(submitted):
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    out = run("metrics", "--period", "2025-26 Q1", "--format", "csv", "--metric", "R8.hearing_info_1wd")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == [
+        "metric", "force", "body", "period", "breakdown", "breakdown_value", "met", "late", "missed", "pending",
+        "numerator", "denominator", "rate", "ci95_low", "ci95_high",
+    ]  # fmt: skip
+    by_place = {(r[1], r[2], r[4], r[5]): r for r in rows[1:]}
+    assert by_place[(FORCE, WCU, "all", "all")][6:13] == ["1", "0", "0", "0", "1", "1", "1.000000"]
+    assert by_place[("ALL", "ALL", "sex", "F")][6:10] == ["1", "0", "0", "0"]
+
+
+def test_metrics_prints_a_readable_table(submitted):
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    out = run("metrics", "--period", "2025-26 Q1", "--metric", "R3.confirmation_5wd", "--breakdown", "all")
+    assert "ci95_high" in out
+    assert "50.0%" in out
+    assert "figures." in out
+
+
+def test_metrics_before_any_computation_says_what_to_do(bodies):
+    with pytest.raises(CommandError, match=r"No figures for 2025-26 Q1; compute them first"):
+        run("metrics", "--period", "2025-26 Q1")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2025 Q1", "--cutoff", "2025-08-15"], "is not a period"),
+        (["--period", "2025-26 Q1", "--cutoff", "15/08/2025"], "is not a date"),
+    ],
+)
+def test_compute_rejects_bad_arguments(bodies, args, message):
+    with pytest.raises(CommandError, match=message):
+        run("compute", *args)
+
+
+def test_returns_and_events_for_the_same_metric_are_refused_by_name(submitted, tmp_path):
+    ingest(FORCE, write_csv(tmp_path / "returns.csv", [return_row(metric="R3.confirmation_5wd")]))
+    with pytest.raises(CommandError, match=rf"body {FORCE}, metric R3.confirmation_5wd, period 2025-26 Q1"):
+        run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    assert not ComputationRun.objects.exists()
+    assert AuditEvent.objects.filter(action="compliance.compute", outcome="failed").exists()
+
+
+def test_a_return_stands_for_a_body_without_events(bodies, tmp_path):
+    ingest(
+        "E23000005",
+        write_csv(tmp_path / "returns.csv", [return_row(force="E23000005", numerator="8", denominator="10")]),
+    )
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    figure = MetricResult.objects.get(metric="R2.recorded_24h", force="E23000005", body="E23000005")
+    assert (figure.numerator, figure.denominator, figure.source, figure.met) == (8, 10, "returns", None)

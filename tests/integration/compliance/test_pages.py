@@ -1,0 +1,75 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import AuditEvent, Role
+from tests.factories import accounts as people
+from tests.factories.journeys import FORCE
+
+from .conftest import WCU
+
+pytestmark = pytest.mark.django_db(databases=["default", "vault"])
+
+
+@pytest.fixture
+def computed(submitted):
+    call_command("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15", stdout=None)
+
+
+def signed_in(client, username, *, role, organisation):
+    client.force_login(people.user(username, role=role, organisation_code=organisation))
+    return client
+
+
+def metric_url(metric, *, force, body):
+    return f"{reverse('compliance:metric', args=[metric])}?period=2025-26+Q1&force={force}&body={body}"
+
+
+def test_analyst_sees_only_their_own_body(client, computed):
+    page = signed_in(client, "wcu", role=Role.ANALYST, organisation=WCU).get(reverse("compliance:index"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert WCU in text
+    assert "R3.confirmation_5wd" not in text and "Written confirmation" not in text
+
+
+def test_analyst_cannot_open_another_bodys_figure(client, computed):
+    signed_in(client, "wcu", role=Role.ANALYST, organisation=WCU)
+    page = client.get(metric_url("R3.confirmation_5wd", force=FORCE, body=FORCE))
+    assert page.status_code == 403
+    assert AuditEvent.objects.filter(action="access.refused", outcome="refused").exists()
+
+
+def test_local_reviewer_sees_every_body_in_the_area(client, computed):
+    page = signed_in(client, "pcc", role=Role.LOCAL_REVIEWER, organisation="LPB-E23000036").get(
+        reverse("compliance:index")
+    )
+    text = page.content.decode()
+    assert WCU in text and "Written confirmation" in text
+
+
+def test_metric_page_has_chart_table_intervals_and_counts(client, computed):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    page = client.get(metric_url("R3.confirmation_5wd", force=FORCE, body=FORCE))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<svg" in text and 'role="img"' in text
+    assert "50.0%" in text  # the rate, in the chart's table and the summary
+    assert "9.5% \N{EN DASH} 90.5%" in text  # Wilson 95% interval for 1 of 2
+    assert ">sex<" in text and ">M<" in text  # the counts by breakdown
+    assert "P1" not in text and "C1" not in text  # never people or crimes
+
+
+def test_national_analyst_sees_all(client, computed):
+    people.organisation("MOJ", kind="national")
+    page = signed_in(client, "nat", role=Role.NATIONAL_ANALYST, organisation="MOJ").get(
+        metric_url("R8.hearing_info_1wd", force=FORCE, body=WCU)
+    )
+    assert page.status_code == 200
+
+
+def test_administrators_are_refused(client, computed):
+    page = signed_in(client, "admin", role=Role.ADMINISTRATOR, organisation="MOJ").get(
+        reverse("compliance:index")
+    )
+    assert page.status_code == 403

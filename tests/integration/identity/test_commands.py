@@ -1,0 +1,122 @@
+import csv
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import AuditEvent
+from analytics.linkage import Thresholds
+from identity import actions, registry
+from identity.linkage import run_linkage
+from identity.models import ReviewItem, VictimRecord
+from identity.services import register_victims
+from tests.factories.identity import person, staff
+
+pytestmark = pytest.mark.django_db(databases=["default", "vault"])
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command(*args, stdout=out)
+    except SystemExit as stop:
+        return int(stop.code or 0), out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_jjn_check_exits_0_when_all_valid_and_1_with_one_reason_line_per_invalid_value():
+    code, output = run("jjn", "check", "JJ-7KDA-94FX-HMQF", "jj7kda94fxhmqf")
+    assert code == 0 and output.count("valid (JJ-7KDA-94FX-HMQF)") == 2
+    code, output = run("jjn", "check", "JJ-7KDA-94FX-HMQF", "JJ-7KDA-94FX-HMQ4", "1234567890")
+    assert code == 1
+    assert "JJ-7KDA-94FX-HMQ4: invalid — the check character is wrong — a character may be mistyped" in output
+    assert "1234567890: invalid — this looks like an NHS number" in output
+
+
+def test_jjn_export_writes_every_record_and_is_audited(tmp_path):
+    numbers = register_victims(
+        body="E23000036", records=[person("P1"), person("P2", given_name="Bo")], by=None
+    )
+    out = tmp_path / "jjns.csv"
+    code, output = run("jjn", "export", "--out", str(out))
+    assert code == 0 and "2 records written" in output
+    with out.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert rows == [
+        {"body": "E23000036", "person_ref": "P1", "jjn": numbers["P1"]},
+        {"body": "E23000036", "person_ref": "P2", "jjn": numbers["P2"]},
+    ]
+    assert AuditEvent.objects.filter(action="identity.jjn_export", detail__rows=2).exists()
+
+
+def people():
+    register_victims(
+        body="E23000036",
+        records=[
+            person("P1"),
+            person("P2", given_name="Rowan", family_name="Achterberg", date_of_birth=date(1990, 2, 3),
+                   postcode="M1 1AE", email="rowan@example.org", phone="07700 900555"),
+            person("P3", given_name="Ifeoma", family_name="Nwachukwu", date_of_birth=date(1975, 11, 30),
+                   postcode="LS6 2AB", email=None, phone=None),
+        ],
+        by=None,
+    )  # fmt: skip
+    return register_victims(
+        body="CPS-SW",
+        records=[
+            person("C1", family_name="Thornbery"),
+            person("C2", given_name="Rowen", family_name="Achterberg", date_of_birth=date(1990, 2, 3),
+                   postcode="LS6 2AB", email=None, phone=None),
+        ],
+        by=None,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_link_merges_the_same_person_and_prints_a_summary():
+    cps = people()
+    code, output = run("link", "--verbosity", "0")
+    assert code == 0
+    assert "5 records linked" in output and "1 merges" in output
+    p1 = VictimRecord.objects.using("vault").get(body="E23000036", person_ref="P1").jjn.display
+    assert registry.resolve(cps["C1"]) == p1
+    assert AuditEvent.objects.filter(action="identity.link").exists()
+
+
+@pytest.mark.slow
+def test_a_rejected_pair_is_never_merged_again():
+    people()
+    # Wide bands so that Rowan and Rowen Achterberg (same date of birth, different places) need review.
+    summary = run_linkage(by=None, thresholds=Thresholds(upper=0.999999999, lower=0.01))
+    assert summary.review_items >= 1
+    rowan = {
+        record.person_ref: record.id
+        for record in VictimRecord.objects.using("vault").filter(person_ref__in=["P2", "C2"])
+    }
+    item = ReviewItem.objects.using("vault").get(
+        kind="pair", left_id=min(rowan.values()), right_id=max(rowan.values())
+    )
+    reviewer = staff("national", role="national_analyst", organisation_code="NAT")
+    actions.decide_pair(item=item, same_person=False, by=reviewer, note="different people", purpose="review")
+
+    # Even with a band that would link them automatically, the decision stands.
+    run_linkage(by=None, thresholds=Thresholds(upper=0.02, lower=0.01))
+    p2, c2 = (VictimRecord.objects.using("vault").get(id=rowan[ref]).jjn_id for ref in ("P2", "C2"))
+    assert p2 != c2
+    assert (
+        ReviewItem.objects.using("vault")
+        .filter(kind="pair", left_id=item.left_id, right_id=item.right_id)
+        .count()
+        == 1
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_link_on_spark_gives_the_same_merges():
+    cps = people()
+    summary = run_linkage(by=None, engine="spark")
+    assert summary.merges == 1
+    p1 = VictimRecord.objects.using("vault").get(body="E23000036", person_ref="P1").jjn.display
+    assert registry.resolve(cps["C1"]) == p1

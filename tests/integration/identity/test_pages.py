@@ -1,0 +1,241 @@
+from datetime import date
+
+import duckdb
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from identity import actions, queries, registry
+from identity.models import ReviewItem, SharingAgreement, VictimRecord
+from identity.services import register_victims
+from tests.factories.identity import agreement, organisation, person, staff
+
+pytestmark = pytest.mark.django_db(databases=["default", "vault"])
+
+
+@pytest.fixture
+def pair():
+    register_victims(body="E23000036", records=[person("P1")], by=None)
+    register_victims(body="CPS-SW", records=[person("C1", given_name="Amelie", email=None)], by=None)
+    left, right = VictimRecord.objects.using("vault").order_by("id")
+    actions.raise_pairs([(left.id, right.id, 0.8)], by=None, actor_label="linkage")
+    return ReviewItem.objects.using("vault").get(kind="pair")
+
+
+def test_a_reviewer_sees_the_pair_only_after_giving_a_purpose_and_the_decision_merges(client, pair):
+    reviewer = staff("national", role="national_analyst", organisation_code="NAT")
+    client.force_login(reviewer)
+    queue = client.get(reverse("identity:review"))
+    assert queue.status_code == 200 and f"review/{pair.id}/" in queue.content.decode()
+
+    asked = client.get(reverse("identity:review_item", args=[pair.id]))
+    assert b"Amelie" not in asked.content and b"Why do you need to see this?" in asked.content
+
+    shown = client.post(
+        reverse("identity:review_item", args=[pair.id]), {"purpose": "weekly review of matches"}
+    )
+    assert b"Amelia" in shown.content and b"Amelie" in shown.content
+    read = AuditEvent.objects.get(action="identity.vault_read")
+    assert (read.purpose, read.actor_label) == ("weekly review of matches", "national")
+
+    decided = client.post(
+        reverse("identity:review_item", args=[pair.id]),
+        {"decide": "1", "decision": "same", "note": "", "purpose": "weekly review of matches"},
+    )
+    assert decided.status_code == 302
+    numbers = set(VictimRecord.objects.using("vault").values_list("jjn_id", flat=True))
+    assert len(numbers) == 1
+    assert AuditEvent.objects.filter(
+        action="identity.pair_decided", purpose="weekly review of matches"
+    ).exists()
+
+
+def test_an_analyst_needs_an_agreement_covering_both_bodies_to_review(client, pair):
+    analyst = staff("analyst", role="analyst", organisation_code="E23000036")
+    client.force_login(analyst)
+    assert client.get(reverse("identity:review")).status_code == 403
+    assert AuditEvent.objects.filter(action="access.refused", outcome="refused").exists()
+
+    agreement(analyst, "CPS-SW", scope=SharingAgreement.Scope.CLERICAL_REVIEW)
+    assert client.get(reverse("identity:review")).status_code == 200
+    assert client.get(reverse("identity:review_item", args=[pair.id])).status_code == 200
+
+
+def test_a_submitter_cannot_open_the_person_view(client):
+    client.force_login(staff("sender", role="submitter"))
+    assert client.get(reverse("identity:find_person")).status_code == 403
+
+
+def lake_with_two_bodies(numbers: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE crimes (body VARCHAR, force VARCHAR, crime_ref VARCHAR, person_ref VARCHAR, jjn VARCHAR,"
+        " offence_group VARCHAR, reported_at TIMESTAMPTZ, reported_on DATE, recorded_on DATE, enhanced_rights VARCHAR,"
+        " domestic_abuse VARCHAR, outcome_type VARCHAR, outcome_date DATE)"
+    )
+    con.execute(
+        "CREATE TABLE events (body VARCHAR, force VARCHAR, crime_ref VARCHAR, person_ref VARCHAR, jjn VARCHAR,"
+        " event_type VARCHAR, occurred_at TIMESTAMPTZ, occurred_on DATE, detail VARCHAR, seq BIGINT)"
+    )
+    jjn = numbers["P1"]
+    con.execute(
+        "INSERT INTO crimes VALUES"
+        f" ('E23000036', 'E23000036', 'CR1', 'P1', '{jjn}', 'VAP', '2026-01-05 10:00+00', '2026-01-05', '2026-01-05', 'Y', 'N', NULL, NULL),"
+        f" ('E23000036', 'E23000036', 'CR2', 'P1', '{jjn}', 'THF', '2026-03-01 10:00+00', '2026-03-01', '2026-03-01', 'N', 'N', '18', '2026-04-01')"
+    )
+    con.execute(
+        "INSERT INTO events VALUES"
+        f" ('E23000036', 'E23000036', 'CR1', 'P1', '{jjn}', 'written_confirmation_sent', '2026-01-06 09:00+00', '2026-01-06', NULL, 1),"
+        f" ('CPS-SW', 'E23000036', 'CR1', 'P1', '{jjn}', 'charge_decision', '2026-02-01 09:00+00', '2026-02-01', 'charged', 2)"
+    )
+    return con
+
+
+def test_rows_from_a_body_without_an_agreement_are_withheld_and_the_refusal_audited():
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    viewer = staff("cps", role="analyst", organisation_code="CPS-SW")
+    view = queries.person_view(
+        viewer, numbers["P1"], purpose="case conference", con=lake_with_two_bodies(numbers)
+    )
+    assert [row["event_type"] for row in view.events] == ["charge_decision"]
+    assert view.crimes == [] and view.withheld_bodies == ["E23000036"]
+    refused = AuditEvent.objects.get(action="identity.person_view", outcome="refused")
+    assert refused.detail["withheld_bodies"] == ["E23000036"] and refused.purpose == "case conference"
+
+
+def test_with_an_agreement_the_view_shows_crimes_across_merged_numbers_and_repeat_indicators():
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    other = register_victims(body="CPS-SW", records=[person("C1", given_name="Millie")], by=None)["C1"]
+    survivor = actions.merge(first=other, second=numbers["P1"], by=None, reason="test")
+    viewer = staff("cps", role="analyst", organisation_code="CPS-SW")
+    agreement(viewer, "E23000036", starts_on=date(2025, 1, 1))
+    view = queries.person_view(viewer, other, purpose="case conference", con=lake_with_two_bodies(numbers))
+    assert view.jjn == survivor == registry.resolve(other)
+    assert (view.crime_count, view.forces, view.repeat_victim) == (2, ["E23000036"], True)
+    assert (view.first_report, view.last_report) == (date(2026, 1, 5), date(2026, 3, 1))
+    assert not AuditEvent.objects.filter(action="identity.person_view", outcome="refused").exists()
+
+
+def test_an_expired_agreement_no_longer_counts():
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    viewer = staff("cps", role="analyst", organisation_code="CPS-SW")
+    agreement(viewer, "E23000036", starts_on=date(2024, 1, 1), ends_on=date(2024, 12, 31))
+    view = queries.person_view(
+        viewer, numbers["P1"], purpose="case conference", con=lake_with_two_bodies(numbers)
+    )
+    assert view.withheld_bodies == ["E23000036"]
+
+
+def test_the_person_page_asks_why_then_shows_the_journey(client):
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    client.force_login(staff("analyst", role="analyst"))
+    typed = numbers["P1"].lower().replace("-", " ")
+    found = client.get(reverse("identity:find_person"), {"jjn": typed})
+    assert found.status_code == 302 and found.url.endswith(f"/identity/people/{numbers['P1']}/")
+    asked = client.get(found.url)
+    assert b"Why do you need to see this?" in asked.content
+    shown = client.post(found.url, {"purpose": "checking repeat victimisation"})
+    assert shown.status_code == 200 and numbers["P1"].encode() in shown.content
+    assert AuditEvent.objects.filter(
+        action="identity.person_view", purpose="checking repeat victimisation"
+    ).exists()
+
+
+def test_a_mistyped_number_is_explained(client):
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    client.force_login(staff("analyst", role="analyst"))
+    wrong = numbers["P1"][:-1] + ("3" if numbers["P1"][-1] != "3" else "4")
+    page = client.get(reverse("identity:find_person"), {"jjn": wrong})
+    assert "the check character is wrong — a character may be mistyped" in page.content.decode()
+
+
+def test_the_match_page_finds_a_person(client):
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    client.force_login(staff("officer", role="submitter"))
+    page = client.post(
+        reverse("identity:match"),
+        {"given_name": "Amelia", "family_name": "Thornbury", "date_of_birth": "1988-04-12", "postcode": "BS1 4DJ",
+         "email": "amelia@example.org", "purpose": "victim at the front counter"},
+    )  # fmt: skip
+    assert numbers["P1"].encode() in page.content
+
+
+def test_the_review_queue_needs_few_queries(client, pair, django_assert_max_num_queries):
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("identity:review"))
+
+
+def test_the_api_checks_numbers_without_signing_in(client):
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    good = client.get("/api/identity/jjn/check", {"value": numbers["P1"].lower()}).json()
+    assert good == {"value": numbers["P1"].lower(), "valid": True, "jjn": numbers["P1"], "reason": None}
+    bad = client.get("/api/identity/jjn/check", {"value": "JJ-0000"}).json()
+    assert bad["valid"] is False and "12 characters" in bad["reason"]
+
+
+def test_the_api_matches_for_signed_in_front_line_staff_only(client):
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    details = {"given_name": "Amelia", "family_name": "Thornbury", "date_of_birth": "1988-04-12",
+               "postcode": "BS1 4DJ", "email": "amelia@example.org", "purpose": "victim on the phone"}  # fmt: skip
+    assert client.post("/api/identity/match", details, content_type="application/json").status_code == 401
+    client.force_login(staff("officer", role="analyst"))
+    answer = client.post("/api/identity/match", details, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["jjn"] == numbers["P1"]
+    client.force_login(staff("admin", role="administrator", organisation_code="NAT"))
+    assert client.post("/api/identity/match", details, content_type="application/json").status_code == 403
+
+
+def test_administrators_record_and_end_agreements_which_are_audited(client):
+    admin = staff("admin", role="administrator", organisation_code="NAT")
+    cps = staff("cps", role="analyst", organisation_code="CPS-SW")
+    organisation("E23000036", name="Avon and Somerset")
+    client.force_login(admin)
+    answer = client.post(
+        reverse("identity:agreements"),
+        {"organisation": cps.organisation.pk, "source_body": "E23000036", "scope": "person_view",
+         "reference": "ISA-2026-014", "starts_on": "2026-01-01", "ends_on": ""},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    assert "E23000036" in queries.access.agreed_bodies(cps, "person_view", on=date(2026, 6, 1))
+    agreement_id = SharingAgreement.objects.get().pk
+    client.post(reverse("identity:end_agreement", args=[agreement_id]), {"ends_on": "2026-03-31"})
+    assert "E23000036" not in queries.access.agreed_bodies(cps, "person_view", on=date(2026, 6, 1))
+    assert (
+        AuditEvent.objects.filter(
+            action__in=["identity.agreement_recorded", "identity.agreement_ended"]
+        ).count()
+        == 2
+    )
+    client.force_login(cps)
+    assert client.get(reverse("identity:agreements")).status_code == 403
+
+
+def test_the_identity_start_page_lists_only_the_tools_a_role_may_use(client):
+    client.force_login(staff("sender", role="submitter"))
+    page = client.get(reverse("identity:index")).content.decode()
+    assert reverse("identity:match") in page
+    assert reverse("identity:review") not in page and reverse("identity:find_person") not in page
+
+
+def test_a_split_is_decided_on_the_review_page(client):
+    numbers = register_victims(
+        body="E23000036", records=[person("P1"), person("P2", given_name="AMELIA")], by=None
+    )
+    item = actions.request_split(
+        value=numbers["P1"], reason="two people at one address", by=None, actor_label="t"
+    )
+    moved = VictimRecord.objects.using("vault").get(person_ref="P2")
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    shown = client.post(
+        reverse("identity:review_item", args=[item.id]), {"purpose": "split requested by a force"}
+    )
+    assert b"two people at one address" in shown.content and b"P2" in shown.content
+    decided = client.post(
+        reverse("identity:review_item", args=[item.id]),
+        {"decide": "1", "move": [str(moved.id)], "note": "", "purpose": "split requested by a force"},
+    )
+    assert decided.status_code == 302
+    moved.refresh_from_db()
+    assert moved.jjn.display != numbers["P1"]
+    assert registry.resolve(numbers["P1"]) == numbers["P1"]

@@ -1,0 +1,103 @@
+"""The submission API with a valid, a revoked and a wrong-body token."""
+
+import pytest
+
+from accounts.models import AuditEvent, Role
+from journeys import actions
+from journeys.models import ApiToken, Submission
+from tests.factories import accounts as people
+from tests.factories.journeys import HEADERS, crime, write_csv
+
+pytestmark = pytest.mark.django_db(databases=["default", "vault"])
+
+
+@pytest.fixture
+def secret(submitter):
+    _token, secret = actions.issue_token(by=submitter, body_code="E23000036", name="nightly export")
+    return secret
+
+
+def post(client, secret, payload):
+    return client.post(
+        "/api/submissions",
+        payload,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
+def test_valid_token_submits_records(client, secret, lake):
+    records = [crime(1), {**crime(2), "enhanced_rights": "maybe"}]
+    response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": records})
+    assert response.status_code == 200
+    answer = response.json()
+    assert (answer["status"], answer["accepted"], answer["rejected"]) == ("stored", 1, 1)
+    assert answer["errors"][0] == {
+        "row": 2,
+        "column": "enhanced_rights",
+        "value": "maybe",
+        "reason": "is not one of N, Y (codes are case-sensitive)",
+    }
+    assert lake("SELECT crime_ref FROM crimes") == [("C1",)]
+    token = ApiToken.objects.get()
+    assert token.last_used_at is not None
+    assert token.token_hash != secret and secret not in token.token_hash
+    submission = Submission.objects.get()
+    assert (submission.source, submission.submitted_by_label) == ("api", f"api token {token.prefix}")
+
+
+def test_revoked_token_is_refused_and_audited(client, submitter, secret):
+    actions.revoke_token(by=submitter, token=ApiToken.objects.get())
+    response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": [crime(1)]})
+    assert response.status_code == 401
+    assert not Submission.objects.exists()
+    assert AuditEvent.objects.filter(action="api.refused", outcome="refused").exists()
+
+
+def test_token_cannot_submit_for_another_body(client, secret):
+    response = post(client, secret, {"body": "E23000005", "table": "crimes", "records": [crime(1)]})
+    assert response.status_code == 403
+    assert not Submission.objects.exists()
+    refusal = AuditEvent.objects.get(action="submission.refused")
+    assert (refusal.outcome, refusal.target) == ("refused", "body:E23000005")
+
+
+def test_unknown_field_rejects_the_batch(client, secret):
+    response = post(
+        client, secret, {"body": "E23000036", "table": "crimes", "records": [{**crime(1), "x": "1"}]}
+    )
+    assert response.status_code == 422
+    assert "unknown column x" in response.json()["reason"]
+
+
+def test_file_upload_and_listing(client, secret, tmp_path):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1)], header=HEADERS["crimes"])
+    with path.open("rb") as handle:
+        response = client.post(
+            "/api/submissions/file",
+            {"file": handle, "body": "E23000036", "dry_run": "true"},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+    assert response.status_code == 200
+    assert response.json()["status"] == "validated"
+    listing = client.get("/api/submissions", headers={"Authorization": f"Bearer {secret}"}).json()
+    assert [s["file_name"] for s in listing] == ["crimes.csv"]
+
+
+def test_no_token_no_access(client, bodies):
+    assert client.get("/api/submissions").status_code == 401
+
+
+def test_openapi_documents_the_submission_api(client):
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/submissions" in schema["paths"]
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_only_administrators_or_the_bodys_submitter_issue_tokens(bodies):
+    analyst = people.user("analyst", role=Role.ANALYST)
+    with pytest.raises(actions.SubmissionRefused):
+        actions.issue_token(by=analyst, body_code="E23000036", name="x")
+    admin = people.user("admin", role=Role.ADMINISTRATOR, organisation_code="MOJ")
+    token, _secret = actions.issue_token(by=admin, body_code="E23000005", name="for GMP")
+    assert token.body.code == "E23000005"

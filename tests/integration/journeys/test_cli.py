@@ -1,0 +1,140 @@
+"""The `ingest` and `codemap` commands, end to end: files in, Parquet and submission records out."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import AuditEvent
+from identity.models import VictimRecord
+from journeys.models import CodeMapping, Submission
+from tests.factories.journeys import HEADERS, crime, victim, write_csv
+
+pytestmark = pytest.mark.django_db(databases=["default", "vault"])
+
+
+def ingest(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    try:
+        call_command("ingest", *args, stdout=out)
+    except SystemExit as exit_:
+        return int(exit_.code or 0), out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_one_summary_line_per_file_and_a_report(bodies, tmp_path, lake):
+    good = write_csv(tmp_path / "crimes-2025-06.csv", [crime(1), crime(2)])
+    mixed = write_csv(tmp_path / "crimes-2025-07.csv", [crime(3), crime(4, force="E99")])
+    report = tmp_path / "report.csv"
+    code, out = ingest("--body", "E23000036", "--report", str(report), str(good), str(mixed))
+    assert code == 0
+    assert out.splitlines() == [
+        "crimes-2025-06.csv: accepted 2, rejected 0, unchanged 0, corrected 0",
+        "crimes-2025-07.csv: accepted 1, rejected 1, unchanged 0, corrected 0",
+    ]
+    with report.open() as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["file", "row", "column", "value", "reason"]
+    assert rows[1][:4] == ["crimes-2025-07.csv", "2", "force", "E99"]
+    assert lake("SELECT count(*) FROM crimes") == [(3,)]
+    stored = Submission.objects.get(file_name="crimes-2025-07.csv")
+    assert (stored.status, stored.source, stored.accepted, stored.rejected, len(stored.checksum)) == (
+        "stored",
+        "cli",
+        1,
+        1,
+        64,
+    )
+    assert AuditEvent.objects.filter(action="submission.create", target=f"submission:{stored.pk}").exists()
+
+
+def test_a_file_rejected_whole_exits_2(bodies, tmp_path, lake):
+    good = write_csv(tmp_path / "crimes.csv", [crime(1)])
+    bad = write_csv(tmp_path / "crimes-bad.csv", [crime(2)], header=[*HEADERS["crimes"], "notes"])
+    code, out = ingest("--body", "E23000036", str(good), str(bad))
+    assert code == 2
+    assert out.splitlines()[1].startswith("crimes-bad.csv: rejected whole: the header does not match")
+    assert lake("SELECT crime_ref FROM crimes") == [("C1",)]
+
+
+def test_resubmission_and_correction(bodies, tmp_path, lake):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2)])
+    ingest("--body", "E23000036", str(path))
+    _, again = ingest("--body", "E23000036", str(path))
+    assert again.strip() == "crimes.csv: accepted 0, rejected 0, unchanged 2, corrected 0"
+    fixed = write_csv(tmp_path / "crimes-fix.csv", [crime(2, outcome_type="1")])
+    _, out = ingest("--body", "E23000036", str(fixed))
+    assert out.strip() == "crimes-fix.csv: accepted 0, rejected 0, unchanged 0, corrected 1"
+    assert lake("SELECT count(*) FROM crimes_versions WHERE crime_ref = 'C2'") == [(2,)]
+    assert lake("SELECT outcome_type FROM crimes WHERE crime_ref = 'C2'") == [("1",)]
+
+
+def test_dry_run_and_explicit_table(bodies, tmp_path, lake):
+    path = write_csv(tmp_path / "export.csv", [crime(1)], table="crimes")
+    code, out = ingest("--body", "E23000036", "--dry-run", "--table", "crimes", str(path))
+    assert (code, out.strip()) == (0, "export.csv: accepted 1, rejected 0, unchanged 0, corrected 0")
+    assert lake("SELECT count(*) FROM crimes") == [(0,)]
+    assert Submission.objects.get().status == "validated"
+
+
+def test_file_without_a_table_name_is_rejected(bodies, tmp_path):
+    path = write_csv(tmp_path / "export.csv", [crime(1)], table="crimes")
+    code, out = ingest("--body", "E23000036", str(path))
+    assert code == 2
+    assert "the table is not named" in out
+
+
+def test_victims_go_to_the_vault_and_only_the_jjn_to_the_lake(bodies, tmp_path, lake):
+    path = write_csv(tmp_path / "victims.csv", [victim(1), victim(2, given_name="Sam")])
+    code, _ = ingest("--body", "E23000036", str(path))
+    assert code == 0
+    assert VictimRecord.objects.using("vault").filter(body="E23000036").count() == 2
+    [(jjn_1,), (jjn_2,)] = lake("SELECT jjn FROM victims ORDER BY person_ref")
+    assert jjn_1 and jjn_2 and jjn_1 != jjn_2
+    write_csv(
+        tmp_path / "crimes.csv", [crime(1, reported_at="2025-05-17T10:00", recorded_at="2025-05-17T11:00")]
+    )
+    ingest("--body", "E23000036", str(tmp_path / "crimes.csv"))
+    assert lake("SELECT jjn, age_band FROM crimes") == [(jjn_1, "35-49")]
+
+
+def test_unknown_body_is_refused(bodies, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no such submitting body"):
+        ingest("--body", "NOPE", str(write_csv(tmp_path / "crimes.csv", [crime(1)])))
+
+
+def test_codemap_then_ingest_with_local_codes(bodies, tmp_path, lake):
+    mapping = tmp_path / "codes.csv"
+    mapping.write_text("table,column,local_code,standard_code\ncrimes,offence_group,VAP,violence\n")
+    out = io.StringIO()
+    call_command("codemap", "--body", "E23000036", "--load", str(mapping), stdout=out)
+    assert "1 code mappings loaded" in out.getvalue()
+    assert CodeMapping.objects.get().standard_code == "violence"
+    ingest("--body", "E23000036", str(write_csv(tmp_path / "crimes.csv", [crime(1, offence_group="VAP")])))
+    assert lake("SELECT offence_group, mapped_columns FROM crimes_versions") == [
+        ("violence", ["offence_group"])
+    ]
+
+
+def test_codemap_refuses_a_code_not_in_the_standard(bodies, tmp_path):
+    from django.core.management.base import CommandError
+
+    mapping = tmp_path / "codes.csv"
+    mapping.write_text("table,column,local_code,standard_code\ncrimes,offence_group,VAP,violent\n")
+    with pytest.raises(CommandError, match="row 1, column standard_code"):
+        call_command("codemap", "--body", "E23000036", "--load", str(mapping))
+    assert not CodeMapping.objects.exists()
+
+
+def test_a_stored_submission_asks_for_a_compliance_recompute(
+    bodies, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ingest("--body", "E23000036", str(write_csv(tmp_path / "crimes.csv", [crime(1)])))
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ingest("--body", "E23000036", "--dry-run", str(write_csv(tmp_path / "crimes-2.csv", [crime(2)])))
+    assert callbacks == []

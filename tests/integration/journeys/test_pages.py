@@ -1,0 +1,122 @@
+"""The submitter pages: upload, history, rejected-rows downloads, tokens; and refusals."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.models import AuditEvent, Role, User
+from journeys.models import ApiToken, Submission
+from tests.factories import accounts as people
+from tests.factories.journeys import crime, write_csv
+
+pytestmark = pytest.mark.django_db(databases=["default", "vault"])
+
+
+@pytest.fixture
+def signed_in(client, submitter, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    client.force_login(submitter)
+    return client
+
+
+def upload(client, path, **fields):
+    with path.open("rb") as handle:
+        return client.post("/submissions/new/", {"body": "E23000036", "file": handle, **fields})
+
+
+def test_upload_stores_good_rows_and_shows_the_rejected_ones(signed_in, tmp_path, lake):
+    rows = [crime(1), crime(2, offence_group="=cmd|' /C calc'!A0")]
+    response = upload(signed_in, write_csv(tmp_path / "crimes-2025-06.csv", rows))
+    submission = Submission.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/submissions/{submission.pk}/"
+    page = signed_in.get(response["Location"]).content.decode()
+    assert 'data-count="accepted">1<' in page and 'data-count="rejected">1<' in page
+    assert "offence_group" in page
+    assert lake("SELECT count(*) FROM crimes") == [(1,)]
+
+    report = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode())))
+    assert rows[0] == ["file", "row", "column", "value", "reason"]
+    assert rows[1][3].startswith("'=cmd")  # a spreadsheet will not run it
+
+    workbook = load_workbook(
+        io.BytesIO(signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx").content)
+    )
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[1]] == ["file", "row", "column", "value", "reason"]
+    assert sheet["D2"].value.startswith("'=cmd") and sheet["D2"].data_type == "s"
+
+
+def test_history_lists_the_bodys_submissions(signed_in, tmp_path, django_assert_max_num_queries):
+    for n in range(3):
+        upload(signed_in, write_csv(tmp_path / f"crimes-{n}.csv", [crime(n)]))
+    with django_assert_max_num_queries(8):
+        page = signed_in.get("/submissions/").content.decode()
+    assert page.count("/submissions/") >= 3 and "crimes-2.csv" in page
+
+
+def test_dry_run_from_the_page_stores_nothing(signed_in, tmp_path, lake):
+    upload(signed_in, write_csv(tmp_path / "crimes.csv", [crime(1)]), dry_run="on")
+    assert Submission.objects.get().status == "validated"
+    assert lake("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_file_that_is_not_data_gets_an_error_summary(signed_in, tmp_path):
+    path = tmp_path / "notes.docx"
+    path.write_bytes(b"PK")
+    page = upload(signed_in, path).content.decode()
+    assert "govuk-error-summary" in page and "must be a CSV, XLSX or Parquet file" in page
+
+
+def test_rejected_whole_file_explains_why(signed_in, tmp_path):
+    response = upload(signed_in, write_csv(tmp_path / "crimes.csv", [crime(1)], header=["crime_ref"]))
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "The whole file was rejected" in page and "missing columns" in page
+
+
+def test_submitting_for_another_body_is_refused_and_audited(signed_in, tmp_path, lake):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1, force="E23000005")])
+    with path.open("rb") as handle:
+        response = signed_in.post("/submissions/new/", {"body": "E23000005", "file": handle})
+    assert response.status_code == 403
+    assert not Submission.objects.exists()
+    assert lake("SELECT count(*) FROM crimes") == [(0,)]
+    refusal = AuditEvent.objects.get(action="submission.refused")
+    assert (refusal.outcome, refusal.actor_label, refusal.target) == (
+        "refused",
+        "submitter",
+        "body:E23000005",
+    )
+
+
+def test_other_roles_cannot_use_the_pages(client, bodies):
+    analyst = people.user("analyst", role=Role.ANALYST)
+    client.force_login(analyst)
+    assert client.get("/submissions/").status_code == 403
+    assert client.get("/submissions/new/").status_code == 403
+
+
+def test_another_bodys_submission_is_not_found(signed_in, bodies, tmp_path):
+    other = people.user("gmp", role=Role.SUBMITTER, organisation_code="E23000005")
+    signed_in.force_login(other)
+    upload_path = write_csv(tmp_path / "crimes.csv", [crime(1, force="E23000005")])
+    with upload_path.open("rb") as handle:
+        signed_in.post("/submissions/new/", {"body": "E23000005", "file": handle})
+    theirs = Submission.objects.get()
+    signed_in.force_login(User.objects.get(username="submitter"))
+    assert signed_in.get(f"/submissions/{theirs.pk}/").status_code == 404
+
+
+def test_token_shown_once_stored_hashed_and_revocable(signed_in):
+    page = signed_in.post("/submissions/tokens/", {"name": "nightly export"}).content.decode()
+    token = ApiToken.objects.get()
+    start = page.index('<code id="new-token">') + len('<code id="new-token">')
+    secret = page[start : page.index("</code>", start)]
+    assert secret.startswith("jj_") and len(secret) > 40
+    assert secret not in signed_in.get("/submissions/tokens/").content.decode()
+    signed_in.post(f"/submissions/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.filter(action="api_token.revoke").exists()

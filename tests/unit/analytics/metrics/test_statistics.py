@@ -1,0 +1,66 @@
+import pytest
+
+from analytics.metrics.statistics import Z998, compare, load_similar_areas, trend, wilson_interval
+
+
+# Values from the closed form, as published in Newcombe (1998), table I, and any statistics package.
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),  # Newcombe's example 81/263
+        (15, 148, 0.0624, 0.1605),  # Newcombe's example 15/148
+        (0, 20, 0.0, 0.1611),  # Newcombe's example 0/20
+        (1, 29, 0.0061, 0.1718),  # Newcombe's example 1/29
+        (5, 10, 0.2366, 0.7634),
+        (10, 10, 0.7225, 1.0),
+    ],
+)
+def test_wilson_95_against_published_values(numerator, denominator, low, high):
+    interval = wilson_interval(numerator, denominator)
+    assert interval == pytest.approx((low, high), abs=5e-5)
+
+
+def test_wilson_998_is_wider():
+    # p = 0.5, n = 100, z = 3.0902: 0.5 ± z·sqrt(0.0025 + z²/40000) / (1 + z²/100)
+    assert wilson_interval(50, 100, Z998) == pytest.approx((0.3524, 0.6476), abs=5e-5)
+
+
+def test_no_interval_without_a_denominator():
+    assert wilson_interval(0, 0) is None
+    with pytest.raises(ValueError, match="outside"):
+        wilson_interval(5, 4)
+
+
+@pytest.mark.parametrize(
+    ("interval", "comparator", "higher_is_better", "expected"),
+    [
+        ((0.8, 0.9), 0.7, True, "better"),
+        ((0.8, 0.9), 0.7, False, "worse"),
+        ((0.5, 0.6), 0.7, True, "worse"),
+        ((0.6, 0.8), 0.7, True, "similar"),
+        ((0.6, 0.8), None, True, ""),
+    ],
+)
+def test_comparison_uses_the_interval_and_the_polarity(interval, comparator, higher_is_better, expected):
+    assert compare(interval, comparator, higher_is_better) == expected
+
+
+def test_trend_direction_follows_polarity():
+    assert trend([0.5, 0.6, 0.7], True) == "improving"
+    assert trend([0.5, 0.6, 0.7], False) == "worsening"
+    assert trend([0.5, None, 0.505], True) == "steady"
+    assert trend([0.5], True) == ""
+
+
+def test_similar_areas_file_errors_name_the_row(tmp_path):
+    path = tmp_path / "groups.csv"
+    path.write_text("force,group\nE23000001,big\nE23000001,small\n")
+    with pytest.raises(ValueError, match=r"row 2, column force: E23000001 is already in group big"):
+        load_similar_areas(path)
+
+
+def test_default_similar_areas_cover_every_force():
+    from analytics.metrics import load_forces
+
+    groups = load_similar_areas()
+    assert {force.code for force in load_forces()} <= set(groups)

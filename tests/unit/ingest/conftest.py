@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analytics.ingest import IngestResult, ingest, open_connection, register_current_views, table_schema
+from analytics.standard import load_standard
+from tests.factories.journeys import FORCE
+
+
+class Store:
+    """A scratch event store and a way to send files to it, as a body would."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.lake = root / "lake"
+        self.next_submission = 1
+        self.standard = load_standard("1")
+        self.vault: dict[str, str] = {}
+
+    def identity(self, records: list[dict]) -> dict[str, str]:
+        answer = {}
+        for record in records:
+            number = record["jjn"] or self.vault.get(record["person_ref"]) or f"JJN-{len(self.vault) + 1}"
+            self.vault[record["person_ref"]] = number
+            answer[record["person_ref"]] = number
+        return answer
+
+    def send(self, path: Path, *, table: str | None = None, body: str = FORCE, **options) -> IngestResult:
+        name = table or path.name.split("-")[0].split(".")[0]
+        submission = self.next_submission
+        self.next_submission += 1
+        work = self.root / f"work-{submission}"
+        con = open_connection(work)
+        try:
+            return ingest(
+                con,
+                path=path,
+                file_name=path.name,
+                schema=table_schema(self.standard, name),
+                body=body,
+                submission=submission,
+                lake_dir=self.lake,
+                work_dir=work,
+                identity=self.identity,
+                **options,
+            )
+        finally:
+            con.close()
+
+    def query(self, sql: str) -> list[tuple]:
+        con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'")
+        register_current_views(con, self.lake)
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path)

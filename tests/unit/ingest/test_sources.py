@@ -1,0 +1,105 @@
+"""Files as bodies send them: encodings, quoting, Excel and Parquet, and the rejected-rows report."""
+
+import csv
+from datetime import datetime
+
+import pytest
+
+from analytics.ingest import FileRejected
+from tests.factories.journeys import crime, write_csv, write_parquet, write_xlsx
+
+
+def test_utf8_with_byte_order_mark_is_read(store, tmp_path):
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1)], encoding="utf-8-sig"))
+    assert result.accepted == 1
+
+
+def test_latin1_file_is_refused_with_a_clear_reason(store, tmp_path):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1, crime_ref="Café-1")], encoding="latin-1")
+    with pytest.raises(FileRejected, match="not UTF-8 encoded"):
+        store.send(path)
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_utf16_file_is_refused(store, tmp_path):
+    with pytest.raises(FileRejected, match="UTF-16"):
+        store.send(write_csv(tmp_path / "crimes.csv", [crime(1)], encoding="utf-16"))
+
+
+def test_quoted_line_break_does_not_start_a_row(store, tmp_path):
+    rows = [crime(1, crime_ref="C1\nsecond line"), crime(2, offence_group="nonsense")]
+    result = store.send(write_csv(tmp_path / "crimes.csv", rows))
+    assert [(e.row, e.column) for e in result.first_errors] == [(2, "offence_group")]
+    assert store.query("SELECT crime_ref FROM crimes") == [("C1\nsecond line",)]
+
+
+def test_row_with_too_many_values_rejects_the_file(store, tmp_path):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1)])
+    with path.open("a") as handle:
+        handle.write("C2,E23000036,P2,violence,2025-04-01T10:00,2025-04-01T12:00,N,,N,,,extra\n")
+    with pytest.raises(FileRejected, match="not well-formed CSV"):
+        store.send(path)
+
+
+def test_empty_file_is_refused(store, tmp_path):
+    (tmp_path / "crimes.csv").write_bytes(b"")
+    with pytest.raises(FileRejected, match="empty"):
+        store.send(tmp_path / "crimes.csv")
+
+
+def test_other_file_types_are_refused(store, tmp_path):
+    (tmp_path / "crimes.txt").write_text("hello")
+    with pytest.raises(FileRejected, match="CSV, XLSX or Parquet"):
+        store.send(tmp_path / "crimes.txt")
+
+
+def test_xlsx_with_real_dates_and_times(store, tmp_path):
+    rows = [
+        crime(1, reported_at=datetime(2025, 7, 1, 12, 0), recorded_at="2025-07-01T13:00", outcome_type=1),
+        crime(2, offence_group="nonsense"),
+    ]
+    result = store.send(write_xlsx(tmp_path / "crimes.xlsx", rows, table="crimes"))
+    assert (result.accepted, result.rejected) == (1, 1)
+    assert result.first_errors[0].row == 2
+    [(reported_at, outcome)] = store.query("SELECT strftime(reported_at, '%H:%M'), outcome_type FROM crimes")
+    assert (reported_at, outcome) == ("11:00", "1")  # Excel times are London local time
+
+
+def test_parquet_file(store, tmp_path):
+    result = store.send(write_parquet(tmp_path / "crimes.parquet", [crime(1), crime(2)], table="crimes"))
+    assert result.accepted == 2
+
+
+def test_formula_like_text_is_stored_as_text_and_escaped_in_the_report(store, tmp_path):
+    rows = [crime(1, crime_ref="=HYPERLINK(1)"), crime(2, crime_ref="@SUM(A1)", offence_group="+cmd")]
+    result = store.send(write_csv(tmp_path / "crimes.csv", rows))
+    assert store.query("SELECT crime_ref FROM crimes") == [("=HYPERLINK(1)",)]
+    with result.report_csv.open() as handle:
+        report = list(csv.DictReader(handle))
+    assert list(report[0]) == ["file", "row", "column", "value", "reason"]
+    assert report[0]["value"] == "'+cmd"
+
+
+def test_api_records_may_leave_out_optional_fields(store, tmp_path):
+    from analytics.ingest import ingest, open_connection, table_schema
+
+    records = [{k: v for k, v in crime(1).items() if v != ""}]
+    con = open_connection(tmp_path / "work")
+    result = ingest(
+        con,
+        records=records,
+        file_name="api",
+        schema=table_schema(store.standard, "crimes"),
+        body="E23000036",
+        submission=99,
+        lake_dir=store.lake,
+        work_dir=tmp_path / "work",
+    )
+    assert result.accepted == 1
+
+
+def test_xlsx_blank_rows_keep_the_row_numbers_of_the_sheet(store, tmp_path):
+    rows = [crime(1), {}, crime(3, offence_group="nonsense")]
+    result = store.send(write_xlsx(tmp_path / "crimes.xlsx", rows, table="crimes"))
+    assert (result.accepted, result.rejected) == (1, 1)
+    assert [e.row for e in result.first_errors] == [3]

@@ -1,0 +1,151 @@
+"""Each validation rule of the minimum dataset, with a malformed file."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from analytics.ingest import FileRejected
+from tests.factories.journeys import HEADERS, crime, event, return_row, victim, write_csv
+
+
+def errors_of(result) -> list[tuple[int, str, str]]:
+    return [(e.row, e.column, e.reason) for e in result.first_errors]
+
+
+def test_good_file_is_accepted_whole(store, tmp_path):
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1), crime(2)]))
+    assert (result.accepted, result.rejected, result.unchanged, result.corrected) == (2, 0, 0, 0)
+    assert result.summary() == "crimes.csv: accepted 2, rejected 0, unchanged 0, corrected 0"
+
+
+def test_missing_column_rejects_the_whole_file(store, tmp_path):
+    header = [c for c in HEADERS["crimes"] if c != "offence_group"]
+    with pytest.raises(FileRejected, match="missing column offence_group"):
+        store.send(write_csv(tmp_path / "crimes.csv", [crime(1)], header=header))
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_optional_column_may_be_left_out(store, tmp_path):
+    header = [c for c in HEADERS["crimes"] if c not in ("domestic_abuse", "outcome_type")]
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1, outcome_type="1")], header=header))
+    assert result.accepted == 1
+    assert store.query("SELECT domestic_abuse, outcome_type FROM crimes") == [(None, None)]
+
+
+def test_conditionally_required_column_must_be_there(store, tmp_path):
+    header = [c for c in HEADERS["crimes"] if c != "enhanced_reason"]
+    with pytest.raises(FileRejected, match="missing column enhanced_reason"):
+        store.send(write_csv(tmp_path / "crimes.csv", [crime(1)], header=header))
+
+
+def test_unknown_column_rejects_the_whole_file(store, tmp_path):
+    with pytest.raises(FileRejected, match="unknown column colour"):
+        store.send(write_csv(tmp_path / "crimes.csv", [crime(1)], header=[*HEADERS["crimes"], "colour"]))
+
+
+def test_required_value_missing(store, tmp_path):
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, offence_group="")]))
+    assert (result.accepted, result.rejected) == (1, 1)
+    assert errors_of(result) == [(2, "offence_group", "is required and is empty")]
+
+
+def test_code_not_in_list_is_reported_with_value(store, tmp_path):
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1, enhanced_rights="yes")]))
+    [error] = result.first_errors
+    assert (error.row, error.column, error.value) == (1, "enhanced_rights", "yes")
+    assert "one of N, Y" in error.reason
+
+
+def test_enhanced_reason_required_when_enhanced_rights(store, tmp_path):
+    rows = [crime(1, enhanced_rights="Y"), crime(2, enhanced_rights="Y", enhanced_reason="vulnerable")]
+    result = store.send(write_csv(tmp_path / "crimes.csv", rows))
+    assert errors_of(result) == [(1, "enhanced_reason", "is required when enhanced_rights is Y")]
+
+
+def test_names_required_unless_jjn_given(store, tmp_path):
+    rows = [victim(1, given_name=""), victim(2, given_name="", family_name="", jjn="JJ-1")]
+    result = store.send(write_csv(tmp_path / "victims.csv", rows))
+    assert [(e.row, e.column) for e in result.first_errors] == [(1, "given_name")]
+    assert result.accepted == 1
+
+
+def test_duplicate_keys_in_one_file_are_all_refused(store, tmp_path):
+    result = store.send(
+        write_csv(tmp_path / "crimes.csv", [crime(1), crime(2), crime(1, offence_group="theft")])
+    )
+    assert result.accepted == 1
+    assert [(e.row, e.column) for e in result.first_errors] == [(1, "force, crime_ref, person_ref")] * 1 + [
+        (3, "force, crime_ref, person_ref")
+    ]
+    assert "rows 1, 3" in result.first_errors[0].reason
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2025-04-01", "01/04/2025 10:00", "2025-04-31T10:00", "2025-04-01T25:00", "2025-04-01T10:00+1", "soon"],
+)
+def test_timestamps_that_do_not_parse(store, tmp_path, value):
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1, reported_at=value)]))
+    assert [(e.row, e.column, e.value) for e in result.first_errors] == [(1, "reported_at", value)]
+
+
+def test_dates_out_of_range(store, tmp_path):
+    rows = [crime(1, outcome_date="1899-12-31"), crime(2, recorded_at="2199-01-01T00:00")]
+    result = store.send(write_csv(tmp_path / "crimes.csv", rows), today=date(2026, 1, 1))
+    assert [(e.row, e.column) for e in result.first_errors] == [(1, "outcome_date"), (2, "recorded_at")]
+    assert all("outside the accepted range" in e.reason for e in result.first_errors)
+
+
+@pytest.mark.parametrize(
+    ("written", "instant"),
+    [
+        ("2025-07-01T12:00", datetime(2025, 7, 1, 11, 0, tzinfo=UTC)),  # BST
+        ("2025-12-01T12:00:30.250", datetime(2025, 12, 1, 12, 0, 30, 250000, tzinfo=UTC)),  # GMT
+        ("2025-07-01T12:00Z", datetime(2025, 7, 1, 12, 0, tzinfo=UTC)),
+        ("2025-07-01T12:00:00-05:00", datetime(2025, 7, 1, 17, 0, tzinfo=UTC)),
+        # The hour the clocks skip: read with the offset before the change (GMT).
+        ("2025-03-30T01:30", datetime(2025, 3, 30, 1, 30, tzinfo=UTC)),
+        # The hour the clocks repeat: read with the offset before the change (BST), the first 01:30.
+        ("2025-10-26T01:30", datetime(2025, 10, 26, 0, 30, tzinfo=UTC)),
+        ("2025-10-26T02:30", datetime(2025, 10, 26, 2, 30, tzinfo=UTC)),
+    ],
+)
+def test_timestamps_are_stored_as_instants(store, tmp_path, written, instant):
+    store.send(write_csv(tmp_path / "crimes.csv", [crime(1, reported_at=written, recorded_at=written)]))
+    [(reported_at, reported_on)] = store.query("SELECT reported_at, reported_on FROM crimes")
+    assert reported_at == instant
+    assert reported_on == date.fromisoformat(written[:10]) or written.endswith(("Z", "-05:00"))
+
+
+def test_event_detail_must_suit_its_type(store, tmp_path):
+    rows = [
+        event(1, event_type="suspect_update_due", detail="arrest"),
+        event(2, event_type="suspect_update_due", detail="charged"),
+        event(3, detail="arrest"),
+    ]
+    result = store.send(write_csv(tmp_path / "events.csv", rows))
+    assert [(e.row, e.column) for e in result.first_errors] == [(2, "detail"), (3, "detail")]
+
+
+def test_returns_numbers_and_period(store, tmp_path):
+    rows = [
+        return_row(),
+        return_row(metric="R3.confirmation_5wd", numerator="11"),
+        return_row(metric="R4.referral_2wd", period="2025 Q1"),
+        return_row(metric="R4.needs_assessed", denominator="ten"),
+    ]
+    result = store.send(write_csv(tmp_path / "returns.csv", rows))
+    assert [(e.row, e.column) for e in result.first_errors] == [
+        (2, "numerator"),
+        (3, "period"),
+        (4, "denominator"),
+    ]
+    assert store.query("SELECT period, numerator, denominator FROM returns") == [("2025-26 Q1", 8, 10)]
+
+
+def test_personal_values_are_never_repeated_in_errors(store, tmp_path):
+    result = store.send(write_csv(tmp_path / "victims.csv", [victim(1, date_of_birth="17/05/1980")]))
+    [error] = result.first_errors
+    assert (error.column, error.value) == ("date_of_birth", "")
+    assert "personal data" in error.reason
+    assert "17/05/1980" not in result.report_csv.read_text()
