@@ -44,7 +44,11 @@ def add_working_days(start: date, days: int) -> date:
 
 def working_days(start: date, end: date) -> list[date]:
     """The working days from `start` to `end`, both included."""
-    return [start + timedelta(days=n) for n in range((end - start).days + 1) if is_working_day(start + timedelta(days=n))]
+    return [
+        start + timedelta(days=n)
+        for n in range((end - start).days + 1)
+        if is_working_day(start + timedelta(days=n))
+    ]
 
 
 def bank_holidays_between(start: date, end: date) -> list[tuple[date, str]]:

@@ -48,4 +48,6 @@ def print_results(results: list[Result]) -> None:
         baseline = f"{r.baseline:,.2f}" if r.baseline is not None else "-"
         ratio = f"{r.ratio:,.2f}x" if r.ratio is not None else "-"
         verdict = "" if r.met is None else ("  met" if r.met else "  NOT MET")
-        print(f"{r.benchmark:<14} {r.measure:<34} {r.value:>12,.2f} {r.unit:<1} {baseline:>14} {ratio:>8}  {r.target}{verdict}")
+        print(
+            f"{r.benchmark:<14} {r.measure:<34} {r.value:>12,.2f} {r.unit:<1} {baseline:>14} {ratio:>8}  {r.target}{verdict}"
+        )

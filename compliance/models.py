@@ -70,8 +70,8 @@ class MetricResult(models.Model):
 
     run = models.ForeignKey(ComputationRun, on_delete=models.CASCADE, related_name="results")
     metric = models.CharField(max_length=64)
-    force = models.CharField(max_length=32)
-    body = models.CharField(max_length=32)
+    force = models.CharField(max_length=64)
+    body = models.CharField(max_length=64)
     period = models.CharField(max_length=16)
     breakdown = models.CharField(max_length=32)
     breakdown_value = models.CharField(max_length=64)

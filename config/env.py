@@ -13,7 +13,9 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def _hint(name: str, hint: str) -> str:
-    return f" Hint: {hint}" if hint else f" Hint: set {name} in the environment or in .env (see .env.example)."
+    return (
+        f" Hint: {hint}" if hint else f" Hint: set {name} in the environment or in .env (see .env.example)."
+    )
 
 
 def env_str(name: str, default: str = _UNSET, *, hint: str = "") -> str:

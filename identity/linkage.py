@@ -6,9 +6,7 @@ module then merges numbers through the registry, queues the doubtful pairs for r
 numbers whose records now fall apart to review as possible splits.
 """
 
-import os
 import shutil
-import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -202,23 +200,9 @@ def run_linkage(
 
 
 def _spark_table(con: duckdb.DuckDBPyConnection, checkpoints: str) -> tuple[Any, str]:
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
+    from analytics.spark import local_session
 
-    # Python workers must run this interpreter, whatever `python3` is on the PATH.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    spark = (
-        SparkSession.builder.master("local[*]")
-        .appName("justice-journey-link")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.pyspark.python", sys.executable)
-        # Splink's string-similarity functions (jaro_winkler) for the comparisons.
-        .config("spark.jars", similarity_jar_location())
-        .config("spark.pyspark.driver.python", sys.executable)
-        .getOrCreate()
-    )
+    spark = local_session(app_name="justice-journey-link")
     # Splink checkpoints intermediate tables: they go to a private folder removed when linkage ends.
     spark.sparkContext.setCheckpointDir(checkpoints)
     frame = spark.createDataFrame(con.sql(f"SELECT * FROM {TABLE}").to_arrow_table())

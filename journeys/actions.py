@@ -130,8 +130,12 @@ def submit(
     dry_run: bool = False,
     source: str = Submission.Source.WEB,
     progress: Callable[[str, float], None] | None = None,
+    recompute: bool = True,
 ) -> Submission:
     """Validates and (unless `dry_run`) stores one file or batch of records for `body_code`.
+
+    A stored submission enqueues the compliance recompute for its body; a bulk load that computes every
+    figure itself at the end (the demo) passes `recompute=False`.
 
     Returns the Submission, whose status says whether it was stored, rejected whole, or only checked.
     Raises SubmissionRefused (audited) when the actor may not submit for the body.
@@ -241,7 +245,7 @@ def _finish(
             },
             actor_label=by.label,
         )
-        if status == Submission.Status.STORED and (submission.accepted or submission.corrected):
+        if recompute and status == Submission.Status.STORED and (submission.accepted or submission.corrected):
             _enqueue_recompute(submission)
 
 

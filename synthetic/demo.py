@@ -112,7 +112,9 @@ def build_demo(*, say: Say, rebuild: bool = False) -> DemoSummary:
     say(f"Ingesting every body's files ({len(body_dirs)} bodies) ...")
     for number, body_dir in enumerate(body_dirs, start=1):
         for path in _files_in_order(body_dir):
-            submission = submit(by=actor, body_code=body_dir.name, file_name=path.name, path=path)
+            submission = submit(
+                by=actor, body_code=body_dir.name, file_name=path.name, path=path, recompute=False
+            )
             summary.submissions += 1
             if submission.status == Submission.Status.REJECTED:
                 summary.rejected_whole.append(f"{body_dir.name}/{path.name}: {submission.reason}")

@@ -5,7 +5,6 @@ one Parquet file per view; Spark then runs exactly the SQL DuckDB runs. On a clu
 `register_parquet_views` at a shared folder (see docs/spark.md).
 """
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,22 +12,10 @@ from analytics.metrics.pipeline import CONTRACT_VIEWS
 
 
 def local_session(*, cores: int = 2, app_name: str = "justice-journey-metrics") -> Any:
-    from pyspark.sql import SparkSession
+    """The shared local session (`analytics.spark.local_session`)."""
+    from analytics.spark import local_session as shared_session
 
-    return (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName(app_name)
-        # Instants are compared in UTC; Europe/London dates are computed explicitly where needed.
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        # Python workers (used to load the small reference tables) must run this interpreter.
-        .config("spark.pyspark.python", sys.executable)
-        .config("spark.pyspark.driver.python", sys.executable)
-        .config("spark.sql.shuffle.partitions", str(cores))
-        .config("spark.sql.ansi.enabled", "true")
-        .getOrCreate()
-    )
+    return shared_session(cores=cores, app_name=app_name)
 
 
 def export_views(con: Any, folder: Path) -> dict[str, Path]:

@@ -1,5 +1,3 @@
-import os
-import sys
 from datetime import date
 
 import pytest
@@ -24,19 +22,11 @@ SCHEMA = (
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    from splink.backends.spark import similarity_jar_location
+    pytest.importorskip("pyspark.sql")
+    from analytics.spark import local_session
 
-    # Spark's Python workers must run the same Python as the driver.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[2]")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.jars", similarity_jar_location())
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
+    session = local_session(cores=2)
+    session.conf.set("spark.sql.shuffle.partitions", "4")
     session.sparkContext.setCheckpointDir(str(tmp_path_factory.mktemp("checkpoints")))
     session.createDataFrame(ROWS, SCHEMA).createOrReplaceTempView("victims")
     yield session
