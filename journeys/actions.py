@@ -207,7 +207,7 @@ def submit(
         ):
             setattr(submission, name, getattr(result, name))
         status = Submission.Status.VALIDATED if dry_run else Submission.Status.STORED
-        _finish(submission, by, status=status)
+        _finish(submission, by, status=status, recompute=recompute)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     return submission
@@ -219,6 +219,7 @@ def _finish(
     *,
     status: str,
     reason: str = "",
+    recompute: bool = True,
 ) -> None:
     submission.status = status
     submission.reason = reason
