@@ -72,6 +72,12 @@ def can_review_bodies(user: object, bodies: set[str]) -> bool:
     )
 
 
+def can_see_linkage_overview(user: object) -> bool:
+    """Which numbers are shared by which bodies is a national view: national analysts only."""
+    member = _member(user)
+    return member is not None and member.role == Role.NATIONAL_ANALYST
+
+
 def can_view_people(user: object) -> bool:
     member = _member(user)
     return member is not None and member.role in PERSON_VIEW_ROLES

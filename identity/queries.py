@@ -245,3 +245,42 @@ def person_view(
             },
         )
     return view
+
+
+# ---- Repeat victims across bodies -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedNumber:
+    number: str
+    bodies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinkageOverview:
+    numbers: int
+    records: int
+    in_several_bodies: int
+    in_several_forces: int
+    examples: list[SharedNumber] = field(default_factory=list)
+
+
+def linkage_overview(*, force_codes: set[str], examples: int = 0) -> LinkageOverview:
+    """How many live numbers hold records from more than one body (or police force).
+
+    Reads only the pseudonymous number and body codes: nothing is decrypted. `examples` numbers are listed,
+    those known to the most bodies first.
+    """
+    live = VictimRecord.objects.using(VAULT_DB).filter(jjn__superseded_by__isnull=True)
+    bodies_of: dict[str, set[str]] = {}
+    for number, body in live.values_list("jjn__number", "body").distinct().iterator():
+        bodies_of.setdefault(number, set()).add(body)
+    several = {number: bodies for number, bodies in bodies_of.items() if len(bodies) > 1}
+    ranked = sorted(several.items(), key=lambda item: (-len(item[1]), item[0]))[:examples]
+    return LinkageOverview(
+        numbers=len(bodies_of),
+        records=live.count(),
+        in_several_bodies=len(several),
+        in_several_forces=sum(1 for bodies in several.values() if len(bodies & force_codes) > 1),
+        examples=[SharedNumber(jjn.display(number), tuple(sorted(bodies))) for number, bodies in ranked],
+    )

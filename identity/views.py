@@ -42,8 +42,20 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_review": access.can_open_review(user),
             "can_view_people": access.can_view_people(user),
             "open_counts": queries.open_review_counts() if access.can_open_review(user) else {},
+            "overview": _linkage_overview() if access.can_see_linkage_overview(user) else None,
         },
     )
+
+
+def _linkage_overview() -> queries.LinkageOverview:
+    from analytics.standard import load_standard
+
+    forces = {
+        body.code
+        for body_type in ("police_force", "non_territorial_force")
+        for body in load_standard().bodies_of_type(body_type)
+    }
+    return queries.linkage_overview(force_codes=forces, examples=10)
 
 
 @role_required(*access.MATCH_ROLES)

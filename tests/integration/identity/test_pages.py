@@ -239,3 +239,36 @@ def test_a_split_is_decided_on_the_review_page(client):
     moved.refresh_from_db()
     assert moved.jjn.display != numbers["P1"]
     assert registry.resolve(numbers["P1"]) == numbers["P1"]
+
+
+def test_national_analysts_see_numbers_shared_across_forces_and_nobody_else_does(client):
+    register_victims(body="E23000036", records=[person("P1")], by=None)
+    register_victims(body="E23000001", records=[person("Q1")], by=None)
+    register_victims(body="CPS-SW", records=[person("C1")], by=None)
+    register_victims(
+        body="E23000036", records=[person("P2", given_name="Zofia", family_name="Nowak")], by=None
+    )
+    first, second, third = VictimRecord.objects.using("vault").order_by("id")[:3]
+    actions.merge(first=first.jjn.number, second=second.jjn.number, by=None, reason="test")
+    actions.merge(first=first.jjn.number, second=third.jjn.number, by=None, reason="test")
+    shared = registry.resolve(first.jjn.number)
+
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    page = client.get(reverse("identity:index")).content.decode()
+    assert "Numbers with records from more than one police force" in page
+    assert shared in page and "CPS-SW, E23000001, E23000036" in page
+    assert "Nowak" not in page and "Amelia" not in page
+
+    client.force_login(staff("analyst", role="analyst", organisation_code="E23000036"))
+    assert shared not in client.get(reverse("identity:index")).content.decode()
+
+
+def test_the_overview_counts_numbers_not_records():
+    register_victims(body="E23000036", records=[person("P1"), person("P2", given_name="Zofia")], by=None)
+    register_victims(body="BTP", records=[person("B1")], by=None)
+    one, _, other = VictimRecord.objects.using("vault").order_by("id")
+    actions.merge(first=one.jjn.number, second=other.jjn.number, by=None, reason="test")
+    overview = queries.linkage_overview(force_codes={"E23000036", "BTP"}, examples=5)
+    assert (overview.numbers, overview.records) == (2, 3)
+    assert (overview.in_several_bodies, overview.in_several_forces) == (1, 1)
+    assert overview.examples[0].bodies == ("BTP", "E23000036")
