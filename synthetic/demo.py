@@ -80,7 +80,16 @@ def _code_mapping_rows(truth: Path) -> dict[str, list[dict[str, str]]]:
     return by_body
 
 
-def build_demo(*, say: Say, rebuild: bool = False) -> DemoSummary:
+def build_demo(
+    *,
+    say: Say,
+    rebuild: bool = False,
+    period_from: str = DEMO_FROM,
+    period_to: str = DEMO_TO,
+    bodies: set[str] | None = None,
+) -> DemoSummary:
+    """Builds the demo once. `period_from`, `period_to` and `bodies` narrow it (the same data for the
+    quarters and bodies kept, since the generator is deterministic); the full demo keeps every one."""
     # Imported here: these pull in every app, and this module is imported by the command at start-up.
     from accounts.actions import sync_organisations
     from compliance.actions import compute_compliance
@@ -98,17 +107,21 @@ def build_demo(*, say: Say, rebuild: bool = False) -> DemoSummary:
         )
     sync_organisations()
     out = demo_dir() / "synthetic"
-    say(f"Generating synthetic submissions (scale {DEMO_SCALE}, {DEMO_FROM} to {DEMO_TO}) ...")
-    generated = generate(out, seed=DEMO_SEED, scale=DEMO_SCALE, period_from=DEMO_FROM, period_to=DEMO_TO)
+    say(f"Generating synthetic submissions (scale {DEMO_SCALE}, {period_from} to {period_to}) ...")
+    generated = generate(out, seed=DEMO_SEED, scale=DEMO_SCALE, period_from=period_from, period_to=period_to)
     say(f"  {generated.crimes:,} crimes and {generated.events:,} events from {generated.bodies} bodies.")
 
     for body, rows in _code_mapping_rows(out / "truth").items():
+        if bodies is not None and body not in bodies:
+            continue
         count = load_code_mappings(by=None, body_code=body, rows=rows, actor_label="demo")
         say(f"  {body} registered {count} local codes.")
 
     summary = DemoSummary(built=True, periods=list(generated.periods))
     actor = Actor(user=None, label="demo")
-    body_dirs = sorted(p for p in (out / "bodies").iterdir() if p.is_dir())
+    body_dirs = sorted(
+        p for p in (out / "bodies").iterdir() if p.is_dir() and (bodies is None or p.name in bodies)
+    )
     say(f"Ingesting every body's files ({len(body_dirs)} bodies) ...")
     for number, body_dir in enumerate(body_dirs, start=1):
         for path in _files_in_order(body_dir):
@@ -118,7 +131,7 @@ def build_demo(*, say: Say, rebuild: bool = False) -> DemoSummary:
             summary.submissions += 1
             if submission.status == Submission.Status.REJECTED:
                 summary.rejected_whole.append(f"{body_dir.name}/{path.name}: {submission.reason}")
-        if number % 25 == 0 or number == len(body_dirs):
+        if number % 10 == 0 or number == len(body_dirs):
             say(f"  {number} of {len(body_dirs)} bodies")
 
     say("Linking victims' records across bodies ...")
