@@ -26,6 +26,10 @@ def navigation_items(user: User | AnonymousUser, path: str) -> list[dict[str, An
             sections.append(("/compliance/", _("Compliance")))
         if user.role in (Role.LOCAL_REVIEWER, Role.NATIONAL_ANALYST):
             sections.append(("/oversight/", _("Oversight")))
+        # Every role has something there: finding a JJN, a person's journey, clerical review.
+        sections.append(("/identity/", _("People")))
+        if user.role == Role.ADMINISTRATOR:
+            sections.append(("/account/audit-log/", _("Audit log")))
         sections.append(("/data/", _("Data")))
     else:
         sections.append(("/data/", _("Data")))

@@ -109,16 +109,16 @@ def test_navigation_follows_the_role(client, settings):
         page = client.get("/").content.decode()
         return [
             name
-            for name in ("Submissions", "Compliance", "Oversight", "My case")
+            for name in ("Submissions", "Compliance", "Oversight", "People", "Audit log", "My case")
             if f">{name}<" in page.replace("\n", "").replace("  ", "")
         ]
 
     people_by_name = {user.username: user for user in people.values()}
-    assert sections("submitter") == ["Submissions", "Compliance"]
-    assert sections("analyst") == ["Compliance"]
-    assert sections("reviewer") == ["Compliance", "Oversight"]
-    assert sections("national") == ["Compliance", "Oversight"]
-    assert sections("admin") == []
+    assert sections("submitter") == ["Submissions", "Compliance", "People"]
+    assert sections("analyst") == ["Compliance", "People"]
+    assert sections("reviewer") == ["Compliance", "Oversight", "People"]
+    assert sections("national") == ["Compliance", "Oversight", "People"]
+    assert sections("admin") == ["People", "Audit log"]
 
 
 def test_only_administrators_read_the_audit_log(client, settings):
