@@ -115,6 +115,7 @@ def store_run(
         submissions=submissions,
         requested_by_label=(by.get_username() if by is not None else "") or actor_label or "system",
         row_count=len(metric_run.rows),
+        superseded=[list(item) for item in metric_run.superseded],
     )
     MetricResult.objects.bulk_create(
         (
@@ -134,6 +135,7 @@ def store_run(
             "engine": metric_run.engine,
             "submissions": len(submissions),
             "figures": run.row_count,
+            "returns_replaced_figures": len(metric_run.superseded),
         },
         actor_label=actor_label,
     )

@@ -33,9 +33,16 @@ class ComputationRun(models.Model):
     requested_by_label = models.CharField(max_length=150)
     finished_at = models.DateTimeField(auto_now_add=True, db_index=True)
     row_count = models.PositiveIntegerField(default=0)
+    superseded = models.JSONField(
+        default=list,
+        help_text=_(
+            "[body, metric, period] whose return replaced the figures its crimes or events would have given."
+        ),
+    )
 
     data_classification: ClassVar[dict[str, Data]] = {
         "id": Data.OPERATIONAL,
+        "superseded": Data.OPERATIONAL,
         "period": Data.REFERENCE,
         "periods": Data.REFERENCE,
         "cutoff": Data.OPERATIONAL,

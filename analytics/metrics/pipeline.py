@@ -44,18 +44,6 @@ class MetricsError(ValueError):
     pass
 
 
-class ReturnsConflict(MetricsError):
-    def __init__(self, conflicts: Sequence[tuple[str, str, str]]) -> None:
-        self.conflicts = list(conflicts)
-        listed = "; ".join(
-            f"body {body}, metric {metric}, period {period}" for body, metric, period in conflicts
-        )
-        super().__init__(
-            "A body cannot have both event-derived figures and a return for the same metric and period: "
-            + listed
-        )
-
-
 @dataclass
 class MetricRow:
     metric: str
@@ -91,6 +79,8 @@ class MetricRun:
     as_of: datetime
     engine: str
     rows: list[MetricRow] = field(default_factory=list)
+    # (body, metric, period) whose return replaced figures the body's crimes or events would have given.
+    superseded: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -229,10 +219,8 @@ def compute_counts(
     for name, query in steps:
         backend.create(name, query, keep=False)
     backend.create("jj_cube", sql.cube_sql([name for name, _ in steps]))
-    backend.create("jj_breakdowns", sql.breakdowns_sql())
-    conflicts = backend.fetch(sql.conflicts_sql())
-    if conflicts:
-        raise ReturnsConflict([(str(b), str(m), str(p)) for b, m, p in conflicts])
+    backend.create("jj_breakdowns_all", sql.breakdowns_sql())
+    backend.create("jj_breakdowns", sql.returns_first_sql())
     kinds = {m.id: m.kind for m in catalogue}
     rows = []
     for record in backend.fetch(sql.levels_sql()):
@@ -345,6 +333,12 @@ def compute(
         backend, periods=periods, cutoff=cutoff, as_of=as_of, catalogue=catalogue, forces=forces
     )
     add_statistics(rows, metric_infos(catalogue), load_similar_areas(similar_areas))
+    superseded = [(str(b), str(m), str(p)) for b, m, p in backend.fetch(sql.superseded_sql())]
     return MetricRun(
-        periods=list(periods), cutoff=cutoff, as_of=as_of, engine=backend.dialect.name, rows=rows
+        periods=list(periods),
+        cutoff=cutoff,
+        as_of=as_of,
+        engine=backend.dialect.name,
+        rows=rows,
+        superseded=superseded,
     )

@@ -58,3 +58,7 @@ class Command(BaseCommand):
             f"Computed {run.row_count} figures for {', '.join(run.periods)} with cut-off {run.cutoff} "
             f"on {run.engine} from {len(run.submissions)} submissions (run {run.pk})."
         )
+        for body, metric, period in run.superseded:
+            self.stdout.write(
+                f"  {body} {metric} {period}: the body's return replaced the figure from its crimes and events."
+            )

@@ -78,12 +78,17 @@ def test_compute_rejects_bad_arguments(bodies, args, message):
         run("compute", *args)
 
 
-def test_returns_and_events_for_the_same_metric_are_refused_by_name(submitted, tmp_path):
+def test_a_return_replaces_the_figure_from_the_same_body_s_events_and_is_reported(submitted, tmp_path):
     ingest(FORCE, write_csv(tmp_path / "returns.csv", [return_row(metric="R3.confirmation_5wd")]))
-    with pytest.raises(CommandError, match=rf"body {FORCE}, metric R3.confirmation_5wd, period 2025-26 Q1"):
-        run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
-    assert not ComputationRun.objects.exists()
-    assert AuditEvent.objects.filter(action="compliance.compute", outcome="failed").exists()
+    out = run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    assert f"{FORCE} R3.confirmation_5wd 2025-26 Q1: the body's return replaced the figure" in out
+    figures = MetricResult.objects.filter(metric="R3.confirmation_5wd", body=FORCE, period="2025-26 Q1")
+    assert {(f.breakdown, f.source, f.numerator, f.denominator) for f in figures} == {
+        ("all", "returns", 8, 10)
+    }
+    assert ComputationRun.objects.get().superseded == [[FORCE, "R3.confirmation_5wd", "2025-26 Q1"]]
+    audit = AuditEvent.objects.get(action="compliance.compute", outcome="ok")
+    assert audit.detail["returns_replaced_figures"] == 1
 
 
 def test_a_return_stands_for_a_body_without_events(bodies, tmp_path):

@@ -1,8 +1,6 @@
 from datetime import date
 
-import pytest
-
-from analytics.metrics import ReturnsConflict
+from analytics.metrics import sql
 from tests.factories.compliance import FORCE, EventStore
 
 
@@ -124,10 +122,15 @@ def test_returns_merge_marked_by_source(figures):
     assert result.ratio("R10.expenses_10wd") == (7, 10)
 
 
-def test_a_body_cannot_have_events_and_a_return_for_one_metric_and_period(figures):
+def test_a_return_replaces_what_the_same_body_s_events_would_give_and_says_so(figures):
     store = EventStore()
     store.crime()
     store.event("expenses_claim_received", "2025-05-30T12:00", body="CPS-SW")
     store.return_("R10.expenses_10wd", 7, 10, body="CPS-SW")
-    with pytest.raises(ReturnsConflict, match=r"body CPS-SW, metric R10.expenses_10wd, period 2025-26 Q1"):
-        figures(store)
+    result = figures(store)
+    row = result.row("R10.expenses_10wd", force=FORCE, body="CPS-SW")
+    assert (row.numerator, row.denominator, row.source, row.met) == (7, 10, "returns", None)
+    assert result.ratio("R10.expenses_10wd") == (7, 10)
+    assert not [r for r in result.rows if r.body == "CPS-SW" and r.breakdown != "all"]
+    superseded = result.con.execute(sql.superseded_sql()).fetchall()
+    assert superseded == [("CPS-SW", "R10.expenses_10wd", "2025-26 Q1")]
