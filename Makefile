@@ -49,8 +49,9 @@ demo: install
 serve: install
 	DEBUG=true $(JJ) runserver 127.0.0.1:8000
 
+# One worker per core; a file's tests stay together so its module fixtures (a Spark session) start once.
 test: install
-	@$(BIN)/pytest -p no:cacheprovider tests/unit tests/integration $(PYTEST_ARGS); $(PYTEST_EXIT_OK)
+	@$(BIN)/pytest -p no:cacheprovider -n auto --dist loadfile tests/unit tests/integration $(PYTEST_ARGS); $(PYTEST_EXIT_OK)
 
 test-browser: install
 	@$(BIN)/pytest -p no:cacheprovider tests/functional $(PYTEST_ARGS); $(PYTEST_EXIT_OK)

@@ -7,9 +7,12 @@ and not built again unless asked.
 
 import csv
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -80,6 +83,23 @@ def _code_mapping_rows(truth: Path) -> dict[str, list[dict[str, str]]]:
     return by_body
 
 
+class _Progress:
+    """The steps already done, in `DATA_DIR/demo/progress.json`, so an interrupted build resumes."""
+
+    def __init__(self) -> None:
+        self.path = demo_dir() / "progress.json"
+        self.state: dict[str, Any] = (
+            json.loads(self.path.read_text(encoding="utf-8")) if self.path.is_file() else {}
+        )
+
+    def save(self, **values: Any) -> None:
+        self.state.update(values)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        staged = self.path.with_suffix(".tmp")
+        staged.write_text(json.dumps(self.state, indent=2), encoding="utf-8")
+        staged.replace(self.path)
+
+
 def build_demo(
     *,
     say: Say,
@@ -88,8 +108,8 @@ def build_demo(
     period_to: str = DEMO_TO,
     bodies: set[str] | None = None,
 ) -> DemoSummary:
-    """Builds the demo once. `period_from`, `period_to` and `bodies` narrow it (the same data for the
-    quarters and bodies kept, since the generator is deterministic); the full demo keeps every one."""
+    """Builds the demo once; an interrupted build carries on where it stopped (re-sending a file that was
+    already stored changes nothing). `period_from`, `period_to` and `bodies` narrow it, for tests."""
     # Imported here: these pull in every app, and this module is imported by the command at start-up.
     from accounts.actions import sync_organisations
     from compliance.actions import compute_compliance
@@ -105,47 +125,69 @@ def build_demo(
             "This installation already holds submissions. To rebuild the demo, start from an empty data "
             "folder: `make clean` then `make demo`."
         )
+    progress = _Progress()
+    if progress.state:
+        say("Carrying on with the demo build that stopped part-way ...")
     sync_organisations()
     out = demo_dir() / "synthetic"
-    say(f"Generating synthetic submissions (scale {DEMO_SCALE}, {period_from} to {period_to}) ...")
-    generated = generate(out, seed=DEMO_SEED, scale=DEMO_SCALE, period_from=period_from, period_to=period_to)
-    say(f"  {generated.crimes:,} crimes and {generated.events:,} events from {generated.bodies} bodies.")
+    if "generated" not in progress.state:
+        say(f"Generating synthetic submissions (scale {DEMO_SCALE}, {period_from} to {period_to}) ...")
+        shutil.rmtree(out, ignore_errors=True)
+        generated = generate(
+            out, seed=DEMO_SEED, scale=DEMO_SCALE, period_from=period_from, period_to=period_to
+        )
+        say(f"  {generated.crimes:,} crimes and {generated.events:,} events from {generated.bodies} bodies.")
+        progress.save(generated={"periods": list(generated.periods), "cutoff": generated.cutoff.isoformat()})
+    periods: list[str] = progress.state["generated"]["periods"]
+    cutoff = date.fromisoformat(progress.state["generated"]["cutoff"])
 
-    for body, rows in _code_mapping_rows(out / "truth").items():
-        if bodies is not None and body not in bodies:
-            continue
-        count = load_code_mappings(by=None, body_code=body, rows=rows, actor_label="demo")
-        say(f"  {body} registered {count} local codes.")
+    if not progress.state.get("mappings"):
+        for body, rows in _code_mapping_rows(out / "truth").items():
+            if bodies is not None and body not in bodies:
+                continue
+            count = load_code_mappings(by=None, body_code=body, rows=rows, actor_label="demo")
+            say(f"  {body} registered {count} local codes.")
+        progress.save(mappings=True)
 
-    summary = DemoSummary(built=True, periods=list(generated.periods))
+    summary = DemoSummary(built=True, periods=periods)
     actor = Actor(user=None, label="demo")
     body_dirs = sorted(
         p for p in (out / "bodies").iterdir() if p.is_dir() and (bodies is None or p.name in bodies)
     )
+    done: list[str] = progress.state.get("ingested", [])
     say(f"Ingesting every body's files ({len(body_dirs)} bodies) ...")
     for number, body_dir in enumerate(body_dirs, start=1):
-        for path in _files_in_order(body_dir):
-            submission = submit(
-                by=actor, body_code=body_dir.name, file_name=path.name, path=path, recompute=False
-            )
-            summary.submissions += 1
-            if submission.status == Submission.Status.REJECTED:
-                summary.rejected_whole.append(f"{body_dir.name}/{path.name}: {submission.reason}")
+        if body_dir.name not in done:
+            for path in _files_in_order(body_dir):
+                submit(by=actor, body_code=body_dir.name, file_name=path.name, path=path, recompute=False)
+            progress.save(ingested=[*done, body_dir.name])
+            done = progress.state["ingested"]
         if number % 10 == 0 or number == len(body_dirs):
             say(f"  {number} of {len(body_dirs)} bodies")
+    summary.submissions = Submission.objects.filter(submitted_by_label="demo").count()
+    summary.rejected_whole = [
+        f"{body}/{name}: {reason}"
+        for body, name, reason in Submission.objects.filter(
+            submitted_by_label="demo", status=Submission.Status.REJECTED
+        ).values_list("body__code", "file_name", "reason")
+    ]
 
-    say("Linking victims' records across bodies ...")
-    summary.linkage = run_linkage(by=None).line()
+    if "linkage" not in progress.state:
+        say("Linking victims' records across bodies ...")
+        progress.save(linkage=run_linkage(by=None).line())
+    summary.linkage = progress.state["linkage"]
     say(f"  {summary.linkage}")
 
-    cutoff = generated.cutoff
     say(f"Computing every metric for each quarter (cut-off {cutoff}) ...")
-    for period in generated.periods:
-        run = compute_compliance(period=period, cutoff=cutoff, by=None, actor_label="demo")
-        summary.figures += run.row_count
+    computed: dict[str, int] = progress.state.get("computed", {})
+    for period in periods:
+        if period not in computed:
+            run = compute_compliance(period=period, cutoff=cutoff, by=None, actor_label="demo")
+            progress.save(computed={**computed, period: run.row_count})
+            computed = progress.state["computed"]
+    summary.figures = sum(computed.values())
     say(f"  {summary.figures:,} figures.")
 
-    demo_dir().mkdir(parents=True, exist_ok=True)
     _marker().write_text(
         json.dumps(
             {

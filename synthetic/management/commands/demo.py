@@ -39,7 +39,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo accounts (sign in at http://127.0.0.1:8000/account/sign-in/):")
         width = max(len(a.username) for a in accounts)
+        password_width = max(len(a.password) for a in accounts)
+        role_width = max(len(a.role) for a in accounts)
         for account in accounts:
             self.stdout.write(
-                f"  {account.username:<{width}}  {account.password}  {account.role:<17} {account.organisation_name}"
+                f"  {account.username:<{width}}  {account.password:<{password_width}}  "
+                f"{account.role:<{role_width}}  {account.organisation_name}"
             )
