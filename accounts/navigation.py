@@ -24,16 +24,11 @@ def navigation_items(user: User | AnonymousUser, path: str) -> list[dict[str, An
             sections.append(("/submissions/", _("Submissions")))
         if user.role in access.RESULT_ROLES:
             sections.append(("/compliance/", _("Compliance")))
-        if user.role in (Role.LOCAL_REVIEWER, Role.NATIONAL_ANALYST):
-            sections.append(("/oversight/", _("Oversight")))
         # Every role has something there: finding a JJN, a person's journey, clerical review.
         sections.append(("/identity/", _("People")))
         if user.role == Role.ADMINISTRATOR:
             sections.append(("/account/audit-log/", _("Audit log")))
-        sections.append(("/data/", _("Data")))
-    else:
-        sections.append(("/data/", _("Data")))
-        sections.append(("/my-case/", _("My case")))
+    # Oversight, open data and the victims' hub join the navigation when their pages exist.
     return [
         {"href": prefix + section, "text": text, "current": path.startswith(prefix + section)}
         for section, text in sections
