@@ -109,13 +109,14 @@ def ingest(
     result = IngestResult(file=file_name, table=schema.name, dry_run=dry_run)
 
     report("validating", 0.1)
-    _tracked(
-        con,
-        validate.checked_sql(schema, header, code_maps or {}, today=today or date.today()),
-        report if progress else None,
-        "validating",
-        (0.05, 0.5),
-    )
+    with sources.reading("records" if path is None else sources.file_format(Path(path).name)):
+        _tracked(
+            con,
+            validate.checked_sql(schema, header, code_maps or {}, today=today or date.today()),
+            report if progress else None,
+            "validating",
+            (0.05, 0.5),
+        )
     con.execute(validate.duplicates_sql(schema))
     result.rows = _scalar(con, f"SELECT count(*) FROM {validate.CHECKED_TABLE}")
     _collect_errors(con, schema, result, work_dir)
@@ -270,9 +271,10 @@ def _derived_tables(
         extra["jjn"] = "coalesce(j.jjn, v.jjn)"
         extra["_join"] = "LEFT JOIN ingest_jjns j ON j.person_ref = v.person_ref"
     if schema.name == "crimes":
+        reported_on = validate.local_date_column("reported_at")
         bands: dict[tuple[str, str, date], str] = {}
         if age_bands is not None and not dry_run:
-            cursor = con.execute("SELECT DISTINCT person_ref, jj_local_date(reported_at) FROM ingest_valid")
+            cursor = con.execute(f"SELECT DISTINCT person_ref, {reported_on} FROM ingest_valid")
             while batch := cursor.fetchmany(_BATCH):
                 bands.update(age_bands([(body, person_ref, day) for person_ref, day in batch]))
         con.register(
@@ -287,7 +289,7 @@ def _derived_tables(
         )
         extra["age_band"] = "b.band"
         extra["_join"] = (
-            "LEFT JOIN ingest_bands b ON b.person_ref = v.person_ref AND b.day = jj_local_date(v.reported_at)"
+            f"LEFT JOIN ingest_bands b ON b.person_ref = v.person_ref AND b.day = v.{reported_on}"
         )
     if schema.name == "events":
         known = lake.committed_files(lake_dir, "crimes")
@@ -312,7 +314,7 @@ def _value_sql(schema: TableSchema, name: str, extra: Mapping[str, str]) -> str:
     if name == "dob_recorded":
         return "v.date_of_birth IS NOT NULL"
     if name.endswith("_on") and f"{name[:-3]}_at" in schema.names:
-        return f"jj_local_date(v.{name[:-3]}_at)"
+        return f"v.{validate.local_date_column(name[:-3] + '_at')}"
     if name in schema.names:
         if name in PERSONAL_COLUMNS:
             raise ValueError(f"{name} is personal data and is never stored")
