@@ -334,15 +334,17 @@ def duplicates_sql(schema: TableSchema) -> str:
     """Rows whose key appears more than once in the file, with the rows that share it."""
     key = ", ".join(quote(name) for name in schema.key)
     not_null = " AND ".join(f"{quote(name)} IS NOT NULL" for name in schema.key)
-    same = " AND ".join(f"c.{quote(name)} = r.{quote(name)}" for name in schema.key)
-    # Counting first keeps the (rare) lists of rows out of the pass over every key.
+    # The pass over every key counts hashes, not the keys themselves; only rows whose hash repeats (the
+    # repeated keys, and the rare collision) are grouped by their key.
     return f"""
     CREATE OR REPLACE TABLE ingest_duplicates AS
     WITH repeated AS (
-        SELECT {key} FROM {CHECKED_TABLE} WHERE {not_null} GROUP BY {key} HAVING count(*) > 1)
+        SELECT hash({key}) AS h FROM {CHECKED_TABLE} WHERE {not_null} GROUP BY h HAVING count(*) > 1),
+    candidates AS (
+        SELECT _row, {key} FROM {CHECKED_TABLE}
+        WHERE {not_null} AND hash({key}) IN (SELECT h FROM repeated))
     SELECT unnest(rows) AS _row, rows FROM (
-        SELECT list(_row ORDER BY _row) AS rows FROM {CHECKED_TABLE} c SEMI JOIN repeated r ON {same}
-        GROUP BY {", ".join("c." + quote(name) for name in schema.key)})
+        SELECT list(_row ORDER BY _row) AS rows FROM candidates GROUP BY {key} HAVING count(*) > 1)
     """
 
 
