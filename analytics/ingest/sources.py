@@ -8,7 +8,8 @@ XLSX is streamed sheet row by sheet row into a Parquet scratch file.
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -143,15 +144,24 @@ def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -
         "quote='\"', escape='\"', strict_mode=true, encoding='utf-8', null_padding=false)"
     )
     select = ", ".join(quote(name) for name in header)
+    # The file is parsed once, by the validation pass; `reading` turns its parse errors into a refusal.
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {RAW_VIEW} AS SELECT row_number() OVER () AS _row, {select} FROM {source}"
     )
-    try:
-        # Forces a full parse now, so encoding and structure errors reject the file before anything else.
-        con.execute(f"SELECT count(*) FROM {source}").fetchone()
-    except duckdb.Error as error:
-        raise _csv_error(error) from error
     return header
+
+
+@contextmanager
+def reading(kind: str) -> Iterator[None]:
+    """Around the first statement that reads `raw_input`: a CSV that cannot be parsed (encoding, a row with
+    more or fewer values than the header, an unclosed quote) rejects the whole file, before anything is stored.
+    """
+    try:
+        yield
+    except duckdb.InvalidInputException as error:
+        if kind != "csv":
+            raise
+        raise _csv_error(error) from error
 
 
 def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -> list[str]:

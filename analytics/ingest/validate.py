@@ -119,6 +119,35 @@ def mapped_sql(column: Column, code_map: Mapping[str, str] | None, source: str) 
     return f"CASE {source} {cases} ELSE {source} END"
 
 
+def local_date_column(name: str) -> str:
+    """The column of `ingest_checked` holding the Europe/London date of the timestamp column `name`."""
+    return f"_date_{name}"
+
+
+def timestamp_steps_sql(column: Column, value: str) -> tuple[list[str], list[str], list[str]]:
+    """A timestamp parsed in three steps, each expression over every row: `jj_instant` and `jj_local_date`
+    give the same values, but a summer-time lookup inside a CASE branch costs several times as much.
+
+    A time without an offset is UK local time; its local date is the date written.
+    """
+    name = column.name
+    parsed = [
+        f"regexp_full_match({value}, '{_TIMESTAMP_PATTERN}') AS ok_{name}",
+        f"(ends_with({value}, 'Z') OR substr({value}, length({value}) - 5, 1) IN ('+', '-')) AS off_{name}",
+        f"try_cast({value} AS TIMESTAMP) AS wall_{name}",
+    ]
+    zoned = [
+        f"jj_london(wall_{name}) AS london_{name}",
+        f"try_cast(CASE WHEN off_{name} THEN {value} END AS TIMESTAMPTZ) AS aware_{name}",
+    ]
+    typed = [
+        f"CASE WHEN ok_{name} THEN CASE WHEN off_{name} THEN aware_{name} ELSE london_{name} END END AS t_{name}",
+        f"CASE WHEN ok_{name} THEN CASE WHEN off_{name} THEN jj_local_date(aware_{name}) "
+        f"ELSE CAST(wall_{name} AS DATE) END END AS d_{name}",
+    ]
+    return parsed, zoned, typed
+
+
 def typed_sql(column: Column, value: str) -> str:
     if column.type == "datetime":
         return f"jj_instant({value})"
@@ -260,7 +289,20 @@ def checked_sql(
         if mapped_flags
         else "CAST([] AS VARCHAR[])"
     )
-    typed = [f"{typed_sql(c, 'm_' + c.name)} AS t_{c.name}" for c in schema.columns if c.type in _TYPED]
+    parsed: list[str] = []
+    zoned: list[str] = []
+    typed: list[str] = []
+    for c in schema.columns:
+        if c.type == "datetime":
+            steps = timestamp_steps_sql(c, "m_" + c.name)
+            parsed += steps[0]
+            zoned += steps[1]
+            typed += steps[2]
+        elif c.type in _TYPED:
+            typed.append(f"{typed_sql(c, 'm_' + c.name)} AS t_{c.name}")
+    local_dates = "".join(
+        f", d_{c.name} AS {local_date_column(c.name)}" for c in schema.columns if c.type == "datetime"
+    )
     errors = [f"{value_error_sql(c, 'm_' + c.name, latest, schema)} AS e_{c.name}" for c in schema.columns]
     problems = ", ".join(
         f"CASE WHEN e_{c.name} IS NOT NULL THEN {{'column': {literal(c.name)}, "
@@ -275,9 +317,11 @@ def checked_sql(
     CREATE OR REPLACE TABLE {CHECKED_TABLE} AS
     WITH raw AS (SELECT _row, {", ".join(raw)} FROM {RAW_VIEW}),
     mapped AS (SELECT *, {", ".join(mapped)}, {mapped_list} AS mapped_columns FROM raw),
-    typed AS (SELECT *{"".join(", " + t for t in typed)} FROM mapped),
+    parsed AS (SELECT *{"".join(", " + t for t in parsed)} FROM mapped),
+    zoned AS (SELECT *{"".join(", " + t for t in zoned)} FROM parsed),
+    typed AS (SELECT *{"".join(", " + t for t in typed)} FROM zoned),
     judged AS (SELECT *, {", ".join(errors)} FROM typed)
-    SELECT _row, {", ".join(values)}, mapped_columns,
+    SELECT _row, {", ".join(values)}{local_dates}, mapped_columns,
            CASE WHEN {any_problem} THEN [p FOR p IN [{problems}] IF p IS NOT NULL] END AS problems
     FROM judged
     """
@@ -290,11 +334,17 @@ def duplicates_sql(schema: TableSchema) -> str:
     """Rows whose key appears more than once in the file, with the rows that share it."""
     key = ", ".join(quote(name) for name in schema.key)
     not_null = " AND ".join(f"{quote(name)} IS NOT NULL" for name in schema.key)
+    # The pass over every key counts hashes, not the keys themselves; only rows whose hash repeats (the
+    # repeated keys, and the rare collision) are grouped by their key.
     return f"""
     CREATE OR REPLACE TABLE ingest_duplicates AS
+    WITH repeated AS (
+        SELECT hash({key}) AS h FROM {CHECKED_TABLE} WHERE {not_null} GROUP BY h HAVING count(*) > 1),
+    candidates AS (
+        SELECT _row, {key} FROM {CHECKED_TABLE}
+        WHERE {not_null} AND hash({key}) IN (SELECT h FROM repeated))
     SELECT unnest(rows) AS _row, rows FROM (
-        SELECT list(_row ORDER BY _row) AS rows FROM {CHECKED_TABLE} WHERE {not_null}
-        GROUP BY {key} HAVING count(*) > 1)
+        SELECT list(_row ORDER BY _row) AS rows FROM candidates GROUP BY {key} HAVING count(*) > 1)
     """
 
 
