@@ -323,8 +323,10 @@ def add_statistics(
         history.setdefault((row.metric, row.force, row.body, row.breakdown, row.breakdown_value), []).append(
             row
         )
+    # Each label parsed once: parsing it again for every row of every series was most of this function.
+    order = {period: parse_period(period) for period in {r.period for r in rows}}
     for series in history.values():
-        series.sort(key=lambda r: parse_period(r.period))
+        series.sort(key=lambda r: order[r.period])
         info = infos.get(series[0].metric)
         for index, row in enumerate(series):
             row.trend = trend([r.rate for r in series[: index + 1]], info.higher_is_better if info else None)
