@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from analytics.metrics import sql
+from analytics.metrics import matching, sql
 from analytics.metrics.backends import Backend
 from analytics.metrics.catalogue import (
     COUNT,
@@ -210,10 +210,11 @@ def compute_counts(
     backend.create("jj_crimes", sql.crimes_sql(backend.dialect))
     backend.create("jj_known_events", sql.known_events_sql(_event_types(catalogue)))
     # Steps read once are views; steps read several times are computed and kept.
-    backend.create("jj_stream", sql.stream_sql(_pairs(catalogue)), keep=False)
-    backend.create("jj_balance", sql.balance_sql(), keep=False)
-    backend.create("jj_matched", sql.matching_sql())
-    backend.create("jj_pairs", sql.pairs_sql())
+    backend.create("jj_stream", matching.stream_sql(_pairs(catalogue)), keep=False)
+    backend.create("jj_groups", matching.groups_sql())
+    backend.create("jj_complex_matched", matching.complex_matched_sql())
+    backend.create("jj_responses", matching.responses_sql(), keep=False)
+    backend.create("jj_pairs", matching.pairs_sql())
     backend.create("jj_obligations", sql.obligations_sql(backend.dialect, cutoff), keep=False)
     steps = _fact_steps(backend, catalogue, cutoff, as_of)
     for name, query in steps:
@@ -310,8 +311,10 @@ def add_statistics(
         history.setdefault((row.metric, row.force, row.body, row.breakdown, row.breakdown_value), []).append(
             row
         )
+    # Each label parsed once: parsing it again for every row of every series was most of this function.
+    order = {period: parse_period(period) for period in {r.period for r in rows}}
     for series in history.values():
-        series.sort(key=lambda r: parse_period(r.period))
+        series.sort(key=lambda r: order[r.period])
         info = infos.get(series[0].metric)
         for index, row in enumerate(series):
             row.trend = trend([r.rate for r in series[: index + 1]], info.higher_is_better if info else None)

@@ -27,9 +27,6 @@ CHARACTERISTICS = (
 BREAKDOWNS = ("all", *CHARACTERISTICS)
 ALL = "ALL"
 COUNT_COLUMNS = ("met", "late", "missed", "pending", "numerator", "denominator")
-# Orders the events of one crime and victim: by instant; a trigger before a response at the same instant
-# (so a response at the very instant of its trigger answers it); then in file order.
-STREAM_ORDER = "instant_at, kind, body, seq, event_id"
 
 
 def quote(value: str) -> str:
@@ -87,87 +84,6 @@ def known_events_sql(event_types: Iterable[str]) -> str:
         "SELECT e.body, e.event_id, c.crime_id, e.force, e.event_type, e.occurred_at, "
         "e.occurred_on, COALESCE(e.detail, '') AS detail, COALESCE(e.seq, 0) AS seq "
         f"FROM events e JOIN jj_crimes c ON {key_join('c', 'e')} WHERE e.event_type IN {in_list(event_types)}"
-    )
-
-
-def _crime_side_sql(metric_id: str, column: str, kind: int) -> str:
-    field = column.removeprefix("crime.")
-    on = field.removesuffix("_at") + "_on"
-    return (
-        f"SELECT {quote(metric_id)} AS metric, c.crime_id, c.force, c.{field} AS instant_at, "
-        f"c.{on} AS on_date, {kind} AS kind, c.body, 0 AS seq, '' AS event_id, '' AS detail FROM jj_crimes c"
-    )
-
-
-def _event_side_sql(metric_id: str, event_types: Sequence[str], kind: int, detail: str = "") -> str:
-    detail_filter = f" AND e.detail = {quote(detail)}" if detail else ""
-    return (
-        f"SELECT {quote(metric_id)} AS metric, e.crime_id, e.force, e.occurred_at AS instant_at, "
-        f"e.occurred_on AS on_date, {kind} AS kind, e.body, e.seq, e.event_id, e.detail "
-        f"FROM jj_known_events e WHERE e.event_type IN {in_list(event_types)}{detail_filter}"
-    )
-
-
-def stream_sql(pairs: Sequence[tuple[str, str, str, Sequence[str]]]) -> str:
-    """Triggers (kind 0) and responses (kind 1) of every matched pair, as one stream.
-
-    `pairs` holds (metric id, trigger, trigger detail, responses); a trigger or response named
-    `crime.<column>` comes from the crimes row itself.
-    """
-    parts = []
-    for metric_id, trigger, trigger_detail, responses in pairs:
-        if trigger.startswith("crime."):
-            parts.append(_crime_side_sql(metric_id, trigger, 0))
-        else:
-            parts.append(_event_side_sql(metric_id, [trigger], 0, trigger_detail))
-        crime_responses = [r for r in responses if r.startswith("crime.")]
-        event_responses = [r for r in responses if not r.startswith("crime.")]
-        parts.extend(_crime_side_sql(metric_id, response, 1) for response in crime_responses)
-        if event_responses:
-            parts.append(_event_side_sql(metric_id, event_responses, 1))
-    return " UNION ALL ".join(parts)
-
-
-def _window(frame: str) -> str:
-    return f"OVER (PARTITION BY metric, crime_id ORDER BY {STREAM_ORDER} ROWS BETWEEN {frame})"
-
-
-def balance_sql() -> str:
-    """Running balance of open triggers (+1 a trigger, -1 a response), and each trigger's rank."""
-    running = _window("UNBOUNDED PRECEDING AND CURRENT ROW")
-    return (
-        f"SELECT s.*, SUM(1 - 2 * kind) {running} AS balance, SUM(1 - kind) {running} AS trigger_rank, "
-        f"SUM(kind) {running} AS responses_so_far FROM jj_stream s"
-    )
-
-
-def matching_sql() -> str:
-    """Matching as a set, not a loop.
-
-    A response answers the earliest unmatched trigger at or before it: a first-in, first-out queue, so the
-    k-th response that finds an open trigger answers the k-th trigger. The queue length is the running
-    balance floored at zero, which equals balance - min(0, lowest balance so far). A response finds no open
-    trigger exactly when it takes the balance below every earlier value and below zero; the responses
-    before it that found none number -min(0, lowest earlier balance), so its match rank is
-    responses_so_far + that floor.
-    """
-    earlier = _window("UNBOUNDED PRECEDING AND 1 PRECEDING")
-    return (
-        "SELECT b.*, CASE WHEN kind = 1 AND balance < low_water THEN 1 ELSE 0 END AS unmatched, "
-        "CASE WHEN kind = 1 AND balance >= low_water THEN responses_so_far + low_water END AS match_rank "
-        f"FROM (SELECT s.*, LEAST(0, COALESCE(MIN(balance) {earlier}, 0)) AS low_water FROM jj_balance s) b"
-    )
-
-
-def pairs_sql() -> str:
-    """Each trigger with the response that answered it, if any."""
-    return (
-        "SELECT t.metric, t.crime_id, t.force, t.instant_at AS trigger_at, t.on_date AS trigger_on, "
-        "t.body AS trigger_body, t.detail AS trigger_detail, r.instant_at AS response_at, r.on_date AS response_on, "
-        "r.body AS response_body, r.detail AS response_detail "
-        "FROM (SELECT * FROM jj_matched WHERE kind = 0) t "
-        "LEFT JOIN (SELECT * FROM jj_matched WHERE kind = 1 AND unmatched = 0) r "
-        "ON r.metric = t.metric AND r.crime_id = t.crime_id AND r.match_rank = t.trigger_rank"
     )
 
 
@@ -360,8 +276,8 @@ def quality_facts_sql(dialect: Dialect, cutoff: date, as_of: datetime) -> str:
             period="cal.period",
             numerator="m.unmatched",
         )
-        + " FROM jj_matched m JOIN jj_calendar cal ON cal.day = m.on_date "
-        "WHERE m.kind = 1 AND m.metric IN (SELECT metric FROM jj_obligation_rules)"
+        + " FROM jj_responses m JOIN jj_calendar cal ON cal.day = m.on_date "
+        "WHERE m.metric IN (SELECT metric FROM jj_obligation_rules)"
     )
     parts.append(
         _quality_row(
