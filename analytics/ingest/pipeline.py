@@ -2,19 +2,22 @@
 
 import hashlib
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.ingest import lake, sources, validate
 from analytics.ingest.errors import RowError
 from analytics.ingest.schema import PERSONAL_COLUMNS, TableSchema
+from analytics.ingest.store import PARTITION, PeriodWriters
+from analytics.ingest.stream import CheckedRows, repeated_key_hashes
 from analytics.ingest.views import current_sql
 
 # identity(records) -> {person_ref: jjn}; records carry person_ref, jjn and the personal fields.
@@ -25,10 +28,9 @@ Progress = Callable[[str, float], None]
 
 REPORT_COLUMNS = ("file", "row", "column", "value", "reason")
 FIRST_ERRORS = 200
-# A dictionary only for columns with up to 1,000 distinct values in a row group (codes, flags): building one
-# for references and ids, to give it up when it grows too large, made the write half as fast again.
-PARQUET_OPTIONS = "FORMAT parquet, DICTIONARY_SIZE_LIMIT 1000"
 _BATCH = 20_000
+_STREAM_BATCH = 250_000
+_JOIN_MEMORY = "384MB"
 
 
 @dataclass
@@ -95,7 +97,9 @@ def ingest(
 ) -> IngestResult:
     """Validates a file (or API records) against `schema` and stores its good rows for `body`.
 
-    Raises FileRejected when the whole file is refused; nothing is stored then.
+    Two passes over the file: the first reads only the key columns, to find keys that appear more than
+    once; the second validates every row and streams the good ones straight into Parquet (nothing is kept
+    in between). Raises FileRejected when the whole file is refused; nothing is stored then.
     """
     report = progress or (lambda stage, fraction: None)
     lake_dir = Path(lake_dir)
@@ -109,86 +113,137 @@ def ingest(
         header = sources.load(con, Path(path), schema, work_dir)
     else:
         raise ValueError("give a path or records")
+    kind = "records" if path is None else sources.file_format(Path(path).name)
     result = IngestResult(file=file_name, table=schema.name, dry_run=dry_run)
-
-    report("validating", 0.1)
-    with sources.reading("records" if path is None else sources.file_format(Path(path).name)):
-        _tracked(
-            con,
-            validate.checked_sql(schema, header, code_maps or {}, today=today or date.today()),
-            report if progress else None,
-            "validating",
-            (0.05, 0.5),
-        )
-    con.execute(validate.duplicates_sql(schema))
-    result.rows = _scalar(con, f"SELECT count(*) FROM {validate.CHECKED_TABLE}")
-    _collect_errors(con, schema, result, work_dir)
-
-    report("comparing", 0.5)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW ingest_valid AS {validate.valid_sql(schema)}")
-    joins = _derived_tables(con, schema, body, lake_dir, identity, age_bands, dry_run)
-    with lake.body_lock(lake_dir, schema.name, body):
-        has_prior = bool(lake.committed_files(lake_dir, schema.name, body))
-        # Compared with the stored records once: the counts and every period's COPY read the result.
-        kind = "TABLE" if has_prior else "VIEW"
-        con.execute(
-            f"CREATE OR REPLACE TEMP {kind} ingest_classified AS "
-            f"{_classified_sql(schema, joins, lake_dir, body, has_prior)}"
-        )
-        without_crime = "status <> 'unchanged' AND NOT crime_known" if schema.name == "events" else "false"
-        counts = con.execute(
-            "SELECT count(*) FILTER (status = 'new'), count(*) FILTER (status = 'corrected'), "
-            f"count(*) FILTER (status = 'unchanged'), count(*) FILTER ({without_crime}) FROM ingest_classified"
-        ).fetchone() or (0, 0, 0, 0)
-        result.accepted, result.corrected, result.unchanged, result.events_without_crime = map(int, counts)
-        if dry_run:
-            report("done", 1.0)
-            return result
-        report("storing", 0.6)
-        staged = lake.staging_dir(lake_dir, submission) / schema.name / f"body={body}"
-        staged.mkdir(parents=True, exist_ok=True)
-        stored = ", ".join(name for name, _ in (*lake.STORED_COLUMNS[schema.name], *lake.META_COLUMNS))
-        periods = _partitions(con, schema)
-        # One plain COPY per period, selected by a range of instants: several times faster than a
-        # partitioned COPY or a filter on a computed label.
-        for number, (period, condition) in enumerate(periods, start=1):
-            target = staged / f"period={period}" / f"submission={submission}"
-            target.mkdir(parents=True, exist_ok=True)
-            done = (number - 1) / len(periods)
-            _tracked(
+    checked = validate.checked_sql(schema, header, code_maps or {}, today=today or date.today())
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {validate.CHECKED_TABLE} AS {checked}")
+    watch = report if progress else None
+    # The second database joins the good rows with what is stored and writes them, while the first is
+    # still validating the rest of the file: each has its own threads, and neither waits for the other.
+    joiner = open_connection(work_dir / "join", memory_limit=_JOIN_MEMORY)
+    joiner.execute("SET TimeZone = 'UTC'")
+    joiner.execute(validate.macros_sql())
+    try:
+        with sources.reading(kind):
+            report("checking keys", 0.02)
+            with _watching(con, watch, "checking keys", (0.02, 0.2)):
+                repeated = repeated_key_hashes(con, _STREAM_BATCH * 4)
+            con.register("ingest_repeated", pa.table({"h": pa.array(repeated, pa.uint64())}))
+            con.execute(validate.duplicate_keys_sql(schema, any_repeated=bool(len(repeated))))
+            con.execute(f"CREATE OR REPLACE TEMP VIEW ingest_valid AS {validate.valid_sql(schema)}")
+            joins = _derived_tables(con, joiner, schema, body, lake_dir, identity, age_bands, dry_run)
+            rows = CheckedRows(
                 con,
-                f"COPY (SELECT {stored} FROM ingest_classified WHERE status <> 'unchanged' AND {condition}) "
-                f"TO {sources.literal(str(target / 'part-0.parquet'))} ({PARQUET_OPTIONS})",
-                report if progress else None,
-                f"storing {period}",
-                (0.6 + 0.35 * done, 0.6 + 0.35 * number / len(periods)),
+                number_rows=sources.numbered_in_order(kind),
+                key=schema.key,
+                duplicate_keys=_duplicate_keys(con, schema),
+                batch_size=_STREAM_BATCH,
             )
-            report("storing", 0.6 + 0.35 * number / len(periods))
-        if on_step:
-            on_step("staged", 0)
-        report("publishing", 0.95)
-        result.folders = lake.publish(
-            lake_dir,
-            table=schema.name,
-            body=body,
-            submission=submission,
-            detail={"file": file_name, "standard_version": schema.version, "rows": result.rows},
-            on_step=on_step,
-        )
+            with lake.body_lock(lake_dir, schema.name, body):
+                has_prior = bool(lake.committed_files(lake_dir, schema.name, body))
+                staged = lake.staging_dir(lake_dir, submission) / schema.name / f"body={body}"
+                writers = None if dry_run else PeriodWriters(staged, submission, _dictionary_columns(schema))
+                try:
+                    report("validating and storing", 0.2)
+                    _store_pass(
+                        con,
+                        joiner,
+                        schema,
+                        _classified_sql(schema, joins, lake_dir, body, has_prior),
+                        rows,
+                        result,
+                        writers,
+                        watch,
+                    )
+                    if writers is not None:
+                        writers.close()
+                except BaseException:
+                    if writers is not None:
+                        writers.abort()
+                    lake.discard_uncommitted(lake_dir, submission)
+                    raise
+                result.rows, result.rejected = rows.rows, rows.refused
+                report("reporting", 0.9)
+                _collect_errors(con, schema, result, work_dir, rows)
+                if dry_run:
+                    report("done", 1.0)
+                    return result
+                if on_step:
+                    on_step("staged", 0)
+                report("publishing", 0.95)
+                result.folders = lake.publish(
+                    lake_dir,
+                    table=schema.name,
+                    body=body,
+                    submission=submission,
+                    detail={"file": file_name, "standard_version": schema.version, "rows": result.rows},
+                    on_step=on_step,
+                )
+    finally:
+        joiner.close()
     report("done", 1.0)
     return result
 
 
-def _tracked(
+def _duplicate_keys(
+    con: duckdb.DuckDBPyConnection, schema: TableSchema
+) -> dict[tuple[str, ...], tuple[int, str]]:
+    names = ", ".join(sources.quote(name) for name in schema.key)
+    found = con.execute(f"SELECT {names}, _key_hash, key_text FROM ingest_duplicate_keys").fetchall()
+    width = len(schema.key)
+    return {tuple(row[:width]): (int(row[width]), str(row[width + 1])) for row in found}
+
+
+def _dictionary_columns(schema: TableSchema) -> list[str]:
+    """Stored columns holding codes or flags (few distinct values): worth a Parquet dictionary."""
+    coded = {column.name for column in schema.columns if column.type in {"code", "flag"}}
+    return [name for name, _ in lake.STORED_COLUMNS[schema.name] if name in coded or name == "age_band"]
+
+
+def _store_pass(
     con: duckdb.DuckDBPyConnection,
-    sql: str,
+    joiner: duckdb.DuckDBPyConnection,
+    schema: TableSchema,
+    classified: str,
+    rows: CheckedRows,
+    result: IngestResult,
+    writers: PeriodWriters | None,
     progress: Progress | None,
-    stage: str,
-    span: tuple[float, float],
 ) -> None:
-    """Runs one long statement; with `progress`, reports DuckDB's own progress through it (for the CLI bar)."""
+    """The one full pass: `rows` streams the good rows out of `con`; `joiner` classifies them against the
+    stored records, counts them, and hands the new and corrected ones to `writers`. Unchanged rows are
+    counted and not stored again.
+    """
+    stored = [name for name, _ in (*lake.STORED_COLUMNS[schema.name], *lake.META_COLUMNS)] + [PARTITION]
+    joiner.register("ingest_good", rows.reader())
+    try:
+        with _watching(con, progress, "validating and storing", (0.2, 0.9)):
+            for batch in joiner.sql(classified).to_arrow_reader(_STREAM_BATCH):
+                status = batch.column("status")
+                fresh = pc.not_equal(status, "unchanged")
+                result.accepted += pc.sum(pc.equal(status, "new")).as_py() or 0
+                result.corrected += pc.sum(pc.equal(status, "corrected")).as_py() or 0
+                result.unchanged += pc.sum(pc.equal(status, "unchanged")).as_py() or 0
+                if schema.name == "events":
+                    without = pc.and_(fresh, pc.invert(batch.column("crime_known")))
+                    result.events_without_crime += pc.sum(without).as_py() or 0
+                if writers is not None:
+                    writers.write(batch.filter(fresh).select(stored))
+    except Exception:
+        if rows.error is not None:  # the file's own error (a malformed CSV), not the join's account of it
+            raise rows.error from None
+        raise
+    finally:
+        joiner.unregister("ingest_good")
+
+
+@contextmanager
+def _watching(
+    con: duckdb.DuckDBPyConnection, progress: Progress | None, stage: str, span: tuple[float, float]
+) -> Iterator[None]:
+    """While the block runs a long query on `con`, reports DuckDB's own progress through it (for the CLI bar)."""
     if progress is None:
-        con.execute(sql)
+        yield
         return
     finished = threading.Event()
 
@@ -201,7 +256,7 @@ def _tracked(
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        con.execute(sql)
+        yield
     finally:
         finished.set()
         watcher.join()
@@ -213,12 +268,19 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 def _collect_errors(
-    con: duckdb.DuckDBPyConnection, schema: TableSchema, result: IngestResult, work_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    schema: TableSchema,
+    result: IngestResult,
+    work_dir: Path,
+    rows: CheckedRows,
 ) -> None:
+    con.register(validate.REJECTED_TABLE, rows.problem_table())
+    con.register("ingest_duplicates", rows.duplicate_table())
     errors = validate.errors_sql(schema, result.file)
     con.execute(f"CREATE OR REPLACE TABLE ingest_errors AS {errors}")
+    con.unregister(validate.REJECTED_TABLE)
+    con.unregister("ingest_duplicates")
     result.error_count = _scalar(con, "SELECT count(*) FROM ingest_errors")
-    result.rejected = _scalar(con, "SELECT count(DISTINCT row) FROM ingest_errors")
     if not result.error_count:
         return
     first = con.execute(
@@ -240,6 +302,7 @@ def _collect_errors(
 
 def _derived_tables(
     con: duckdb.DuckDBPyConnection,
+    joiner: duckdb.DuckDBPyConnection,
     schema: TableSchema,
     body: str,
     lake_dir: Path,
@@ -249,7 +312,8 @@ def _derived_tables(
 ) -> dict[str, str]:
     """Values from outside the file: JJNs from the vault, age bands, whether an event's crime is known.
 
-    Returns, per stored column, the expression that gives it (over `v`, the valid rows, and joined tables).
+    Reads the valid rows on `con` (in file order) and registers the tables to join with on `joiner`.
+    Returns, per stored column, the expression that gives it (over `v`, the good rows, and joined tables).
     """
     extra: dict[str, str] = {}
     if schema.name == "victims":
@@ -257,11 +321,11 @@ def _derived_tables(
         jjns: dict[str, str] = {}
         if identity is not None and not dry_run:
             fields = ", ".join(sources.quote(name) for name in ["person_ref", "jjn", *personal])
-            cursor = con.execute(f"SELECT {fields} FROM ingest_valid ORDER BY _row")
+            cursor = con.execute(f"SELECT {fields} FROM ingest_valid")
             while batch := cursor.fetchmany(_BATCH):
                 people = [dict(zip(["person_ref", "jjn", *personal], row, strict=True)) for row in batch]
                 jjns.update(identity(people))
-        con.register(
+        joiner.register(
             "ingest_jjns",
             pa.table(
                 {
@@ -279,7 +343,7 @@ def _derived_tables(
             cursor = con.execute(f"SELECT DISTINCT person_ref, {reported_on} FROM ingest_valid")
             while batch := cursor.fetchmany(_BATCH):
                 bands.update(age_bands([(body, person_ref, day) for person_ref, day in batch]))
-        con.register(
+        joiner.register(
             "ingest_bands",
             pa.table(
                 {
@@ -296,7 +360,7 @@ def _derived_tables(
     if schema.name == "events":
         known = lake.committed_files(lake_dir, "crimes")
         if known:
-            con.execute(
+            joiner.execute(
                 "CREATE OR REPLACE TEMP TABLE ingest_known_crimes AS SELECT DISTINCT force, crime_ref, person_ref "
                 f"FROM ({current_sql(lake_dir, 'crimes')})"
             )
@@ -328,55 +392,22 @@ def _value_sql(schema: TableSchema, name: str, extra: Mapping[str, str]) -> str:
 PERIOD_BASIS = {"crimes": "recorded_at", "events": "occurred_at"}
 
 
-def quarter_of(day: date) -> tuple[int, int]:
-    """(financial year it starts in, quarter 1-4): April-June 2025 is (2025, 1)."""
-    year = day.year if day.month >= 4 else day.year - 1
-    return year, (day.month - 4) % 12 // 3 + 1
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}Q{quarter}"
-
-
-def _quarter_start(year: int, quarter: int) -> date:
-    month = 4 + 3 * (quarter - 1)
-    return date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-
-
-def _partitions(con: duckdb.DuckDBPyConnection, schema: TableSchema) -> list[tuple[str, str]]:
-    """(period, condition over ingest_classified) for each period with rows to store."""
+def _partition_sql(schema: TableSchema) -> str:
+    """Each row's partition: its financial-year quarter (2025-26Q1), by the Europe/London date of its period
+    column; a returns row's own period; `all` for victims."""
     basis = PERIOD_BASIS.get(schema.name)
-    if basis is None:
-        if schema.name == "returns":
-            labels = con.execute("SELECT DISTINCT period FROM ingest_valid ORDER BY 1").fetchall()
-            return [(label, f"period = {sources.literal(label)}") for (label,) in labels]
-        return [("all", "true")]
-    earliest, latest = con.execute(f"SELECT min({basis}), max({basis}) FROM ingest_valid").fetchone() or (
-        None,
-        None,
-    )
-    if earliest is None:
-        return []
-    first, last = (instant.astimezone(ZoneInfo(validate.LONDON)).date() for instant in (earliest, latest))
-    partitions = []
-    year, quarter = quarter_of(first)
-    while _quarter_start(year, quarter) <= last:
-        following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
-        start, end = _quarter_start(year, quarter), _quarter_start(*following)
-        condition = (
-            f"{basis} >= jj_london(TIMESTAMP '{start.isoformat()} 00:00:00') "
-            f"AND {basis} < jj_london(TIMESTAMP '{end.isoformat()} 00:00:00')"
-        )
-        if _scalar(con, f"SELECT count(*) FROM ingest_valid WHERE {condition}"):
-            partitions.append((quarter_label(year, quarter), condition))
-        year, quarter = following
-    return partitions
+    if basis is not None:
+        return f"jj_quarter(v.{validate.local_date_column(basis)})"
+    if schema.name == "returns":
+        return "replace(v.period, ' ', '')"
+    return "'all'"
 
 
 def _classified_sql(
     schema: TableSchema, extra: Mapping[str, str], lake_dir: Path, body: str, has_prior: bool
 ) -> str:
-    """The rows to store, each marked new, unchanged or corrected against the body's current records.
+    """The good rows (`ingest_good`, streamed from the first database) with their partition, each marked
+    new, unchanged or corrected against the body's current records.
 
     Records are compared on their content, value by value, so the same instant written two ways is the same.
     """
@@ -384,9 +415,10 @@ def _classified_sql(
     values = ", ".join(
         f"CAST({_value_sql(schema, name, extra)} AS {kind}) AS {name}" for name, kind in stored
     )
+    period = "replace(v.period, ' ', '') AS period, " if schema.name == "returns" else ""
     shaped = (
-        f"SELECT v._row AS row, {values}, {'v.period, ' if schema.name == 'returns' else ''}v.mapped_columns "
-        f"FROM ingest_valid v {extra.get('_join', '')}"
+        f"SELECT v._row AS row, {values}, {period}v.mapped_columns, {_partition_sql(schema)} AS {PARTITION} "
+        f"FROM ingest_good v {extra.get('_join', '')}"
     )
     if not has_prior:
         return f"SELECT *, 'new' AS status, false AS is_correction FROM ({shaped})"

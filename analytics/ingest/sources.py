@@ -1,7 +1,7 @@
 """Turns a submitted file (CSV, XLSX, Parquet) or a list of JSON records into one DuckDB view.
 
 The view, `raw_input`, has the file's columns as VARCHAR (an empty cell is NULL) and `_row`, the 1-based
-number of the data record. Nothing is loaded whole into Python: CSV and Parquet are read by DuckDB,
+number of the data record (for CSV, left empty and numbered as the rows stream out, see `numbered_in_order`). Nothing is loaded whole into Python: CSV and Parquet are read by DuckDB,
 XLSX is streamed sheet row by sheet row into a Parquet scratch file.
 """
 
@@ -144,11 +144,22 @@ def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -
         "quote='\"', escape='\"', strict_mode=true, encoding='utf-8', null_padding=false)"
     )
     select = ", ".join(quote(name) for name in header)
-    # The file is parsed once, by the validation pass; `reading` turns its parse errors into a refusal.
+    # `reading` turns the parse errors of the passes over the file into a refusal. Rows are numbered as they
+    # stream out in file order (see `numbered_in_order`): a row_number() window here would force every pass
+    # over the file onto one thread.
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {RAW_VIEW} AS SELECT row_number() OVER () AS _row, {select} FROM {source}"
+        f"CREATE OR REPLACE TEMP VIEW {RAW_VIEW} AS SELECT CAST(NULL AS BIGINT) AS _row, {select} FROM {source}"
     )
     return header
+
+
+def numbered_in_order(kind: str) -> bool:
+    """Whether `_row` of `raw_input` is left empty, for the reader to number rows in the order they come.
+
+    DuckDB keeps a CSV file's order in a query's output (`preserve_insertion_order`), so the n-th row out
+    of a scan with no join is the n-th record of the file.
+    """
+    return kind == "csv"
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 the reason it was refused (NULL when the value is good). Each step is a small function ending `_sql`.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -208,9 +208,11 @@ def value_error_sql(column: Column, value: str, latest: date, schema: TableSchem
         checks.append((f"t_{column.name} IS NULL", "is not a whole number"))
         checks.append((f"t_{column.name} < 0", "must not be negative"))
     elif column.type in {"code", "flag"} and column.codes:
-        codes = ", ".join(literal(code) for code in sorted(column.codes))
         checks.append(
-            (f"{value} NOT IN ({codes})", f"is not {_codes_text(column)} (codes are case-sensitive)")
+            (
+                f"{not_a_code_sql(value, column.codes)}",
+                f"is not {_codes_text(column)} (codes are case-sensitive)",
+            )
         )
     elif column.type == "string":
         # References are keys here and in the identity vault, which takes up to 100 characters.
@@ -242,6 +244,14 @@ def value_error_sql(column: Column, value: str, latest: date, schema: TableSchem
     return "CASE " + " ".join(whens) + " END"
 
 
+def not_a_code_sql(value: str, codes: Iterable[str]) -> str:
+    """True when `value` (not NULL) is none of `codes`. A cast to an ENUM of the codes is a lookup in the row's
+    own pipeline: several times faster than `NOT IN` a long list, which DuckDB turns into a join, and a join
+    would lose the file's row order that `stream.CheckedRows` relies on."""
+    listed = ", ".join(literal(code) for code in sorted(codes))
+    return f"try_cast({value} AS ENUM({listed})) IS NULL"
+
+
 def _detail_checks(schema: TableSchema, value: str) -> list[tuple[str, str]]:
     if "event_type" not in schema.names:
         return []
@@ -249,15 +259,14 @@ def _detail_checks(schema: TableSchema, value: str) -> list[tuple[str, str]]:
     checks: list[tuple[str, str]] = []
     for event_type in takes:
         codes = sorted(schema.detail_codes[event_type])
-        listed = ", ".join(literal(code) for code in codes)
         checks.append(
             (
-                f"m_event_type = {literal(event_type)} AND {value} NOT IN ({listed})",
+                f"m_event_type = {literal(event_type)} AND {not_a_code_sql(value, codes)}",
                 f"is not a detail that {event_type} takes (one of {', '.join(codes)})",
             )
         )
-    taking = ", ".join(literal(code) for code in takes) or "''"
-    checks.append(("m_event_type NOT IN (" + taking + ")", "must be empty: this event type takes no detail"))
+    taking = f"m_event_type IS NOT NULL AND {not_a_code_sql('m_event_type', takes)}" if takes else "true"
+    checks.append((taking, "must be empty: this event type takes no detail"))
     return checks
 
 
@@ -268,10 +277,11 @@ def checked_sql(
     *,
     today: date,
 ) -> str:
-    """One pass over the raw rows giving, per row, each column's value (typed, local codes mapped), the
+    """A SELECT over the raw rows giving, per row, each column's value (typed, local codes mapped), the
     columns whose codes were mapped, and `problems`: (column, value, reason) for each refused value.
 
-    Only this narrow result is kept; the raw text survives only inside `problems`.
+    It is a view, never stored: each pass over the file computes only the columns it reads. The raw text
+    survives only inside `problems`.
     """
     latest = today + timedelta(days=366)
     raw = [
@@ -280,7 +290,7 @@ def checked_sql(
     ]
     mapped = [f"{mapped_sql(c, code_maps.get(c.name), 'r_' + c.name)} AS m_{c.name}" for c in schema.columns]
     mapped_flags = [
-        f"CASE WHEN r_{c.name} IN ({', '.join(literal(k) for k in sorted(code_maps[c.name]))}) THEN {literal(c.name)} END"
+        f"CASE WHEN NOT {not_a_code_sql('r_' + c.name, code_maps[c.name])} THEN {literal(c.name)} END"
         for c in schema.columns
         if code_maps.get(c.name)
     ]
@@ -311,10 +321,11 @@ def checked_sql(
         for c in schema.columns
     )
     values = [f"{'t_' if c.type in _TYPED else 'm_'}{c.name} AS {quote(c.name)}" for c in schema.columns]
+    key = ", ".join(f"m_{name}" for name in schema.key)
+    key_present = " AND ".join(f"m_{name} IS NOT NULL" for name in schema.key)
     # Built only for rows with a problem: most rows have none, and lists cost.
     any_problem = " OR ".join(f"e_{c.name} IS NOT NULL" for c in schema.columns)
     return f"""
-    CREATE OR REPLACE TABLE {CHECKED_TABLE} AS
     WITH raw AS (SELECT _row, {", ".join(raw)} FROM {RAW_VIEW}),
     mapped AS (SELECT *, {", ".join(mapped)}, {mapped_list} AS mapped_columns FROM raw),
     parsed AS (SELECT *{"".join(", " + t for t in parsed)} FROM mapped),
@@ -322,7 +333,8 @@ def checked_sql(
     typed AS (SELECT *{"".join(", " + t for t in typed)} FROM zoned),
     judged AS (SELECT *, {", ".join(errors)} FROM typed)
     SELECT _row, {", ".join(values)}{local_dates}, mapped_columns,
-           CASE WHEN {any_problem} THEN [p FOR p IN [{problems}] IF p IS NOT NULL] END AS problems
+           CASE WHEN {any_problem} THEN [p FOR p IN [{problems}] IF p IS NOT NULL] END AS problems,
+           hash({key}) AS _key_hash, {key_present} AS _has_key
     FROM judged
     """
 
@@ -330,47 +342,56 @@ def checked_sql(
 _TYPED = frozenset({"datetime", "date", "integer"})
 
 
-def duplicates_sql(schema: TableSchema) -> str:
-    """Rows whose key appears more than once in the file, with the rows that share it."""
+def duplicate_keys_sql(schema: TableSchema, *, any_repeated: bool) -> str:
+    """The keys that appear more than once in the file, with their hash and their text for the report.
+
+    Only rows whose key hash repeats (`ingest_repeated`: the repeated keys, and the rare collision) are
+    grouped by the key itself, so a collision never rejects a row; when no hash repeats the file is not read
+    again.
+    """
     key = ", ".join(quote(name) for name in schema.key)
-    not_null = " AND ".join(f"{quote(name)} IS NOT NULL" for name in schema.key)
-    # The pass over every key counts hashes, not the keys themselves; only rows whose hash repeats (the
-    # repeated keys, and the rare collision) are grouped by their key.
+    key_text = " || ' / ' || ".join(f"CAST({quote(name)} AS VARCHAR)" for name in schema.key)
+    candidates = (
+        f"SELECT * FROM {CHECKED_TABLE} WHERE _has_key AND _key_hash IN (SELECT h FROM ingest_repeated)"
+        if any_repeated
+        else f"SELECT * FROM {CHECKED_TABLE} WHERE false"
+    )
     return f"""
-    CREATE OR REPLACE TABLE ingest_duplicates AS
-    WITH repeated AS (
-        SELECT hash({key}) AS h FROM {CHECKED_TABLE} WHERE {not_null} GROUP BY h HAVING count(*) > 1),
-    candidates AS (
-        SELECT _row, {key} FROM {CHECKED_TABLE}
-        WHERE {not_null} AND hash({key}) IN (SELECT h FROM repeated))
-    SELECT unnest(rows) AS _row, rows FROM (
-        SELECT list(_row ORDER BY _row) AS rows FROM candidates GROUP BY {key} HAVING count(*) > 1)
+    CREATE OR REPLACE TABLE ingest_duplicate_keys AS
+    SELECT {key}, any_value(_key_hash) AS _key_hash, any_value({key_text}) AS key_text
+    FROM ({candidates}) GROUP BY {key} HAVING count(*) > 1
     """
 
 
 def valid_sql(schema: TableSchema) -> str:
     """The rows to store. A returns period is kept as its partition name, 2025-26Q1."""
-    columns = "* REPLACE (replace(period, ' ', '') AS period)" if "period" in schema.names else "*"
+    columns = "c.* REPLACE (replace(c.period, ' ', '') AS period)" if "period" in schema.names else "c.*"
+    key = ", ".join(quote(name) for name in schema.key)
     return (
-        f"SELECT {columns} FROM {CHECKED_TABLE} WHERE problems IS NULL "
-        "AND _row NOT IN (SELECT _row FROM ingest_duplicates)"
+        f"SELECT {columns} FROM {CHECKED_TABLE} c ANTI JOIN ingest_duplicate_keys d USING ({key}) "
+        "WHERE c.problems IS NULL"
     )
 
 
+REJECTED_TABLE = "ingest_rejected"
+
+
 def errors_sql(schema: TableSchema, file_name: str) -> str:
-    """Every refusal as (file, row, column, value, reason); personal values are never repeated back."""
+    """Every refusal as (file, row, column, value, reason); personal values are never repeated back.
+
+    Reads the refused rows' problems, kept from the pass that stored the good rows, and the duplicates.
+    """
     key_label = ", ".join(schema.key)
-    key_value = " || ' / ' || ".join(f"coalesce(CAST(c.{quote(name)} AS VARCHAR), '')" for name in schema.key)
     return f"""
     SELECT {literal(file_name)} AS file, row, "column", value, reason FROM (
-        SELECT _row AS row, problem.column AS "column", problem.value AS value, problem.reason AS reason
-        FROM (SELECT _row, unnest(problems) AS problem FROM {CHECKED_TABLE} WHERE problems IS NOT NULL)
+        SELECT row, problem.column AS "column", problem.value AS value, problem.reason AS reason
+        FROM (SELECT row, unnest(problems) AS problem FROM {REJECTED_TABLE} WHERE problems IS NOT NULL)
         UNION ALL
-        SELECT c._row, {literal(key_label)}, {key_value},
+        SELECT _row, {literal(key_label)}, key_text,
                'the key ({key_label}) appears more than once in this file (rows '
-               || array_to_string(d.rows[1:10], ', ') || CASE WHEN len(d.rows) > 10 THEN ', …' ELSE '' END
+               || array_to_string(rows[1:10], ', ') || CASE WHEN len(rows) > 10 THEN ', …' ELSE '' END
                || '); each record must appear once'
-        FROM {CHECKED_TABLE} c JOIN ingest_duplicates d USING (_row)
+        FROM ingest_duplicates
     ) ORDER BY row, "column"
     """
 
