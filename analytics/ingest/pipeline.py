@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -97,9 +98,8 @@ def ingest(
 ) -> IngestResult:
     """Validates a file (or API records) against `schema` and stores its good rows for `body`.
 
-    Two passes over the file: the first reads only the key columns, to find keys that appear more than
-    once; the second validates every row and streams the good ones straight into Parquet (nothing is kept
-    in between). Raises FileRejected when the whole file is refused; nothing is stored then.
+    One pass over the file validates every row and streams the good ones straight into Parquet, nothing kept
+    in between (decision 0056). Raises FileRejected when the whole file is refused; nothing is stored then.
     """
     report = progress or (lambda stage, fraction: None)
     lake_dir = Path(lake_dir)
@@ -123,45 +123,23 @@ def ingest(
     joiner = open_connection(work_dir / "join", memory_limit=_JOIN_MEMORY)
     joiner.execute("SET TimeZone = 'UTC'")
     joiner.execute(validate.macros_sql())
+    # Keys are checked in a pass of their own only where accepting a row has an effect before it is stored
+    # (victims register people in the identity vault); otherwise the one full pass also collects the key
+    # hashes, and in the rare file that repeats a key, its results are discarded and the pass run again.
+    keys_first = schema.name == "victims" and identity is not None and not dry_run
     try:
         with sources.reading(kind):
-            report("checking keys", 0.02)
-            with _watching(con, watch, "checking keys", (0.02, 0.2)):
-                repeated = repeated_key_hashes(con, _STREAM_BATCH * 4)
-            con.register("ingest_repeated", pa.table({"h": pa.array(repeated, pa.uint64())}))
-            con.execute(validate.duplicate_keys_sql(schema, any_repeated=bool(len(repeated))))
-            con.execute(f"CREATE OR REPLACE TEMP VIEW ingest_valid AS {validate.valid_sql(schema)}")
-            joins = _derived_tables(con, joiner, schema, body, lake_dir, identity, age_bands, dry_run)
-            rows = CheckedRows(
-                con,
-                number_rows=sources.numbered_in_order(kind),
-                key=schema.key,
-                duplicate_keys=_duplicate_keys(con, schema),
-                batch_size=_STREAM_BATCH,
-            )
+            repeated = _NONE
+            if keys_first:
+                report("checking keys", 0.02)
+                with _watching(con, watch, "checking keys", (0.02, 0.2)):
+                    repeated = repeated_key_hashes(con, _STREAM_BATCH * 4)
             with lake.body_lock(lake_dir, schema.name, body):
-                has_prior = bool(lake.committed_files(lake_dir, schema.name, body))
-                staged = lake.staging_dir(lake_dir, submission) / schema.name / f"body={body}"
-                writers = None if dry_run else PeriodWriters(staged, submission, _dictionary_columns(schema))
-                try:
-                    report("validating and storing", 0.2)
-                    _store_pass(
-                        con,
-                        joiner,
-                        schema,
-                        _classified_sql(schema, joins, lake_dir, body, has_prior),
-                        rows,
-                        result,
-                        writers,
-                        watch,
-                    )
-                    if writers is not None:
-                        writers.close()
-                except BaseException:
-                    if writers is not None:
-                        writers.abort()
+                attempt = _Attempt(con, joiner, schema, kind, body, submission, lake_dir, result, watch)
+                rows = attempt.run(repeated, identity, age_bands, dry_run, collect_hashes=not keys_first)
+                if not keys_first and len(repeated := rows.repeated_hashes()):
                     lake.discard_uncommitted(lake_dir, submission)
-                    raise
+                    rows = attempt.run(repeated, identity, age_bands, dry_run, collect_hashes=False)
                 result.rows, result.rejected = rows.rows, rows.refused
                 report("reporting", 0.9)
                 _collect_errors(con, schema, result, work_dir, rows)
@@ -183,6 +161,71 @@ def ingest(
         joiner.close()
     report("done", 1.0)
     return result
+
+
+class _Attempt:
+    """One validate-and-store pass over the file, knowing which key hashes it repeats."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        joiner: duckdb.DuckDBPyConnection,
+        schema: TableSchema,
+        kind: str,
+        body: str,
+        submission: int,
+        lake_dir: Path,
+        result: IngestResult,
+        progress: Progress | None,
+    ) -> None:
+        self.con, self.joiner, self.schema, self.kind = con, joiner, schema, kind
+        self.body, self.submission, self.lake_dir = body, submission, lake_dir
+        self.result, self.progress = result, progress
+
+    def run(
+        self,
+        repeated: np.ndarray,
+        identity: Identity | None,
+        age_bands: AgeBands | None,
+        dry_run: bool,
+        *,
+        collect_hashes: bool,
+    ) -> CheckedRows:
+        con, schema, result = self.con, self.schema, self.result
+        result.accepted = result.corrected = result.unchanged = result.events_without_crime = 0
+        con.register("ingest_repeated", pa.table({"h": pa.array(repeated, pa.uint64())}))
+        con.execute(validate.duplicate_keys_sql(schema, any_repeated=bool(len(repeated))))
+        con.execute(f"CREATE OR REPLACE TEMP VIEW ingest_valid AS {validate.valid_sql(schema)}")
+        joins = _derived_tables(
+            con, self.joiner, schema, self.body, self.lake_dir, identity, age_bands, dry_run
+        )
+        rows = CheckedRows(
+            con,
+            number_rows=sources.numbered_in_order(self.kind),
+            key=schema.key,
+            duplicate_keys=_duplicate_keys(con, schema),
+            batch_size=_STREAM_BATCH,
+            collect_hashes=collect_hashes,
+        )
+        has_prior = bool(lake.committed_files(self.lake_dir, schema.name, self.body))
+        staged = lake.staging_dir(self.lake_dir, self.submission) / schema.name / f"body={self.body}"
+        writers = None if dry_run else PeriodWriters(staged, self.submission, _dictionary_columns(schema))
+        classified = _classified_sql(schema, joins, self.lake_dir, self.body, has_prior)
+        try:
+            if self.progress:
+                self.progress("validating and storing", 0.2)
+            _store_pass(con, self.joiner, schema, classified, rows, result, writers, self.progress)
+            if writers is not None:
+                writers.close()
+        except BaseException:
+            if writers is not None:
+                writers.abort()
+            lake.discard_uncommitted(self.lake_dir, self.submission)
+            raise
+        return rows
+
+
+_NONE = np.array([], dtype=np.uint64)
 
 
 def _duplicate_keys(

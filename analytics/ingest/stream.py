@@ -26,7 +26,10 @@ def repeated_key_hashes(con: duckdb.DuckDBPyConnection, batch_size: int) -> np.n
     The hashes are sorted in memory (8 bytes a row), several times cheaper than grouping by them in SQL.
     """
     query = f"SELECT _key_hash FROM {CHECKED_TABLE} WHERE _has_key"
-    parts = [batch.column(0).to_numpy() for batch in con.sql(query).to_arrow_reader(batch_size)]
+    return _repeats([batch.column(0).to_numpy() for batch in con.sql(query).to_arrow_reader(batch_size)])
+
+
+def _repeats(parts: list[np.ndarray]) -> np.ndarray:
     if not parts:
         return np.array([], dtype=np.uint64)
     hashes = np.concatenate(parts)
@@ -66,6 +69,7 @@ class CheckedRows:
         key: Sequence[str],
         duplicate_keys: Mapping[tuple[str, ...], tuple[int, str]],
         batch_size: int,
+        collect_hashes: bool = False,
     ) -> None:
         self.con = con
         self.number_rows = number_rows
@@ -79,6 +83,7 @@ class CheckedRows:
         self.problems: list[pa.Table] = []
         self.duplicate_rows: dict[tuple[str, ...], list[int]] = {}
         self.error: BaseException | None = None
+        self._hashes: list[np.ndarray] | None = [] if collect_hashes else None
 
     def reader(self) -> pa.RecordBatchReader:
         query = f"SELECT * FROM {CHECKED_TABLE}"
@@ -89,6 +94,10 @@ class CheckedRows:
         for name in _HELPERS:
             schema = schema.remove(schema.get_field_index(name))
         return pa.RecordBatchReader.from_batches(schema, self._good(source))
+
+    def repeated_hashes(self) -> np.ndarray:
+        """The key hashes seen more than once in the pass (with `collect_hashes`)."""
+        return _repeats(self._hashes or [])
 
     def problem_table(self) -> pa.Table:
         if not self.problems:
@@ -128,6 +137,9 @@ class CheckedRows:
             numbers = np.arange(self.rows + 1, self.rows + count + 1, dtype=np.int64)
             batch = batch.set_column(batch.schema.get_field_index("_row"), "_row", pa.array(numbers))
         self.rows += count
+        if self._hashes is not None:
+            hashes = batch.column("_key_hash").filter(batch.column("_has_key"))
+            self._hashes.append(hashes.to_numpy(zero_copy_only=False))
         has_problem = pc.is_valid(batch.column("problems"))
         bad = pc.or_(has_problem, self._duplicates(batch))
         refused = pc.sum(bad).as_py() or 0

@@ -81,6 +81,20 @@ def test_duplicate_keys_in_one_file_are_all_refused(store, tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("table", "row", "key"),
+    [("victims", victim, "person_ref"), ("events", event, "event_id"), ("crimes", crime, "crime_ref")],
+)
+def test_a_repeated_key_stores_neither_row_whatever_the_table(store, tmp_path, table, row, key):
+    rows = [row(1), row(2), row(3), row(2)]
+    result = store.send(write_csv(tmp_path / f"{table}.csv", rows))
+
+    assert (result.accepted, result.rejected) == (2, 2)
+    assert [e.row for e in result.first_errors] == [2, 4]
+    stored = store.query(f"SELECT {key} FROM {table}_current ORDER BY row")
+    assert [value for (value,) in stored] == [rows[0][key], rows[2][key]]
+
+
+@pytest.mark.parametrize(
     "value",
     ["2025-04-01", "01/04/2025 10:00", "2025-04-31T10:00", "2025-04-01T25:00", "2025-04-01T10:00+1", "soon"],
 )
