@@ -213,7 +213,7 @@ class _Attempt:
         classified = _classified_sql(schema, joins, self.lake_dir, self.body, has_prior)
         try:
             if self.progress:
-                self.progress("validating and storing", 0.2)
+                self.progress(_stage(writers), 0.2)
             _store_pass(con, self.joiner, schema, classified, rows, result, writers, self.progress)
             if writers is not None:
                 writers.close()
@@ -226,6 +226,10 @@ class _Attempt:
 
 
 _NONE = np.array([], dtype=np.uint64)
+
+
+def _stage(writers: PeriodWriters | None) -> str:
+    return "validating" if writers is None else "validating and storing"
 
 
 def _duplicate_keys(
@@ -260,7 +264,7 @@ def _store_pass(
     stored = [name for name, _ in (*lake.STORED_COLUMNS[schema.name], *lake.META_COLUMNS)] + [PARTITION]
     joiner.register("ingest_good", rows.reader())
     try:
-        with _watching(con, progress, "validating and storing", (0.2, 0.9)):
+        with _watching(con, progress, _stage(writers), (0.2, 0.9)):
             for batch in joiner.sql(classified).to_arrow_reader(_STREAM_BATCH):
                 status = batch.column("status")
                 fresh = pc.not_equal(status, "unchanged")
