@@ -262,15 +262,16 @@ def _store_pass(
         with _watching(con, progress, _stage(writers), (0.2, 0.9)):
             for batch in joiner.sql(classified).to_arrow_reader(_STREAM_BATCH):
                 status = batch.column("status")
+                counts = {str(c["values"]): int(c["counts"]) for c in pc.value_counts(status).to_pylist()}
+                result.accepted += counts.get("new", 0)
+                result.corrected += counts.get("corrected", 0)
+                result.unchanged += counts.get("unchanged", 0)
                 fresh = pc.not_equal(status, "unchanged")
-                result.accepted += pc.sum(pc.equal(status, "new")).as_py() or 0
-                result.corrected += pc.sum(pc.equal(status, "corrected")).as_py() or 0
-                result.unchanged += pc.sum(pc.equal(status, "unchanged")).as_py() or 0
                 if schema.name == "events":
                     without = pc.and_(fresh, pc.invert(batch.column("crime_known")))
                     result.events_without_crime += pc.sum(without).as_py() or 0
                 if writers is not None:
-                    writers.write(batch.filter(fresh).select(stored))
+                    writers.write((batch.filter(fresh) if counts.get("unchanged") else batch).select(stored))
     except Exception:
         if rows.error is not None:  # the file's own error (a malformed CSV), not the join's account of it
             raise rows.error from None
