@@ -210,8 +210,10 @@ def compute_counts(
     backend.create("jj_crimes", sql.crimes_sql(backend.dialect))
     backend.create("jj_known_events", sql.known_events_sql(_event_types(catalogue)))
     # Steps read once are views; steps read several times are computed and kept.
-    backend.create("jj_stream", matching.stream_sql(_pairs(catalogue)), keep=False)
-    backend.create("jj_groups", matching.groups_sql())
+    pairs = _pairs(catalogue)
+    backend.create("jj_stream", matching.stream_sql(pairs), keep=False)
+    backend.create("jj_complex_groups", matching.complex_groups_sql(pairs))
+    backend.create("jj_groups", matching.groups_sql(pairs))
     backend.create("jj_complex_matched", matching.complex_matched_sql())
     backend.create("jj_responses", matching.responses_sql(), keep=False)
     backend.create("jj_pairs", matching.pairs_sql())
