@@ -216,7 +216,7 @@ def compute_counts(
     backend.create("jj_groups", matching.groups_sql(pairs))
     backend.create("jj_complex_matched", matching.complex_matched_sql())
     backend.create("jj_responses", matching.responses_sql(), keep=False)
-    backend.create("jj_pairs", matching.pairs_sql())
+    backend.create("jj_pairs", matching.pairs_sql(), keep=False)
     backend.create("jj_obligations", sql.obligations_sql(backend.dialect, cutoff), keep=False)
     steps = _fact_steps(backend, catalogue, cutoff, as_of)
     for name, query in steps:
