@@ -318,8 +318,13 @@ def add_statistics(
     for series in history.values():
         series.sort(key=lambda r: order[r.period])
         info = infos.get(series[0].metric)
-        for index, row in enumerate(series):
-            row.trend = trend([r.rate for r in series[: index + 1]], info.higher_is_better if info else None)
+        polarity = info.higher_is_better if info else None
+        if polarity is None:
+            continue  # no trend without a polarity: every row keeps ""
+        rates = [r.rate for r in series]
+        # The first quarter of a series has no trend (one rate at most): it keeps "".
+        for index in range(1, len(series)):
+            series[index].trend = trend(rates[: index + 1], polarity)
 
 
 def compute(
