@@ -2,9 +2,9 @@
 
 The events of one metric, crime and victim form a group. Most groups hold at most one trigger and at most
 one response; their match needs no ordering: the response answers the trigger when it is at or after it.
-Those groups are settled by joining each metric's triggers to its responses on the crime row (a trigger
-from the crime row itself needs no join with another crime-side column). Only the other groups go through
-the running balance, whose windows sort every row and are by far the dearest step.
+Those groups are settled by joining each metric's triggers to its responses on the crime row (a metric whose
+trigger and response are both columns of the crime row needs no join). Only the other groups go through the
+running balance, whose windows sort every row and are by far the dearest step.
 
 Relations read: `jj_crimes`, `jj_known_events`; relations made by the pipeline from these functions:
 `jj_stream` (view), `jj_complex_groups`, `jj_groups`, `jj_complex_matched`, `jj_pairs`.
