@@ -210,11 +210,13 @@ def compute_counts(
     backend.create("jj_crimes", sql.crimes_sql(backend.dialect))
     backend.create("jj_known_events", sql.known_events_sql(_event_types(catalogue)))
     # Steps read once are views; steps read several times are computed and kept.
-    backend.create("jj_stream", matching.stream_sql(_pairs(catalogue)), keep=False)
-    backend.create("jj_groups", matching.groups_sql())
+    pairs = _pairs(catalogue)
+    backend.create("jj_stream", matching.stream_sql(pairs), keep=False)
+    backend.create("jj_complex_groups", matching.complex_groups_sql(pairs))
+    backend.create("jj_groups", matching.groups_sql(pairs))
     backend.create("jj_complex_matched", matching.complex_matched_sql())
     backend.create("jj_responses", matching.responses_sql(), keep=False)
-    backend.create("jj_pairs", matching.pairs_sql())
+    backend.create("jj_pairs", matching.pairs_sql(), keep=False)
     backend.create("jj_obligations", sql.obligations_sql(backend.dialect, cutoff), keep=False)
     steps = _fact_steps(backend, catalogue, cutoff, as_of)
     for name, query in steps:
@@ -316,8 +318,13 @@ def add_statistics(
     for series in history.values():
         series.sort(key=lambda r: order[r.period])
         info = infos.get(series[0].metric)
-        for index, row in enumerate(series):
-            row.trend = trend([r.rate for r in series[: index + 1]], info.higher_is_better if info else None)
+        polarity = info.higher_is_better if info else None
+        if polarity is None:
+            continue  # no trend without a polarity: every row keeps ""
+        rates = [r.rate for r in series]
+        # The first quarter of a series has no trend (one rate at most): it keeps "".
+        for index in range(1, len(series)):
+            series[index].trend = trend(rates[: index + 1], polarity)
 
 
 def compute(

@@ -201,130 +201,123 @@ def event_count_facts_sql(metric: Metric) -> str:
     )
 
 
-def _quality_row(
-    metric: str, *, force: str, body: str, period: str, numerator: str, denominator: str = "1"
-) -> str:
+def _unpivot_sql(aggregate: str, counts: dict[str, tuple[str, str]]) -> str:
+    """One row per metric from an aggregate that holds several metrics' counts side by side: `counts` maps
+    each metric to its numerator and denominator columns in `aggregate` (which has period, force, body)."""
+    names = " UNION ALL ".join(f"SELECT {quote(metric)} AS metric" for metric in counts)
+    numerator = " ".join(f"WHEN {quote(metric)} THEN a.{n}" for metric, (n, _) in counts.items())
+    denominator = " ".join(f"WHEN {quote(metric)} THEN a.{d}" for metric, (_, d) in counts.items())
     return (
-        f"SELECT {quote(metric)} AS metric, {period} AS period, {force} AS force, {body} AS body, "
-        f"{_PROPORTION_COUNTS}, {numerator} AS numerator, {denominator} AS denominator, "
-        f"{no_characteristics_sql()}, 0 AS detailed"
+        f"SELECT m.metric, a.period, a.force, a.body, CASE m.metric {numerator} END AS numerator, "
+        f"CASE m.metric {denominator} END AS denominator FROM ({aggregate}) a CROSS JOIN ({names}) m"
     )
+
+
+def _count_if(condition: str, name: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
+
+
+def _victim_quality_sql() -> str:
+    """Victims of crimes recorded in the quarter, each once per body, area and quarter."""
+    victims = (
+        "SELECT DISTINCT c.body, c.force, cal.period, c.person_ref, c.sex, c.ethnicity, c.disability, "
+        "v.dob_recorded FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.recorded_on "
+        "LEFT JOIN victims v ON v.body = c.body AND v.person_ref = c.person_ref"
+    )
+    sums = [_count_if(f"NOT (x.{c} IS NULL OR x.{c} = '')", c) for c in ("sex", "ethnicity", "disability")]
+    sums.append(_count_if("CAST(x.dob_recorded AS STRING) IN ('Y', 'true', '1')", "dob"))
+    aggregate = (
+        f"SELECT x.body, x.force, x.period, {', '.join(sums)}, COUNT(*) AS victims FROM ({victims}) x "
+        "GROUP BY x.body, x.force, x.period"
+    )
+    return _unpivot_sql(
+        aggregate,
+        {
+            "DQ.sex_recorded": ("sex", "victims"),
+            "DQ.ethnicity_recorded": ("ethnicity", "victims"),
+            "DQ.disability_recorded": ("disability", "victims"),
+            "DQ.dob_recorded": ("dob", "victims"),
+        },
+    )
+
+
+def _crime_quality_sql(cutoff: date, now: str) -> str:
+    """Crimes with no outcome 90 days after recording (by quarter recorded); crimes dated in the future or
+    recorded before they were reported (by quarter reported)."""
+    ninety_days_before = date.fromordinal(cutoff.toordinal() - 90)
+    no_outcome = (
+        "SELECT c.body, c.force, cal.period, "
+        f"{_count_if('c.outcome_type IS NULL OR CAST(c.outcome_type AS STRING) = ' + quote(''), 'no_outcome')}, "
+        "COUNT(*) AS crimes FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.recorded_on "
+        f"WHERE c.recorded_on < {date_literal(ninety_days_before)} GROUP BY c.body, c.force, cal.period"
+    )
+    reported = (
+        "SELECT c.body, c.force, cal.period, "
+        f"{_count_if(f'c.reported_at > {now} OR c.recorded_at > {now}', 'future')}, "
+        f"{_count_if('c.recorded_at < c.reported_at', 'before_report')}, COUNT(*) AS crimes "
+        "FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.reported_on GROUP BY c.body, c.force, cal.period"
+    )
+    return (
+        _unpivot_sql(no_outcome, {"DQ.no_outcome_90d": ("no_outcome", "crimes")})
+        + " UNION ALL "
+        + _unpivot_sql(
+            reported,
+            {"DQ.future_timestamp": ("future", "crimes"), "DQ.before_report": ("before_report", "crimes")},
+        )
+    )
+
+
+def _event_quality_sql(now: str) -> str:
+    """Every event, by quarter: whether its crime is unknown, whether it is dated in the future; each known
+    event (once per crime row it belongs to): whether it is dated before its crime was reported."""
+    events = (
+        "SELECT e.body, e.force, cal.period, "
+        f"{_count_if('k.force IS NULL', 'unknown')}, {_count_if(f'e.occurred_at > {now}', 'future')}, "
+        "COUNT(*) AS events FROM events e JOIN jj_calendar cal ON cal.day = e.occurred_on "
+        f"LEFT JOIN (SELECT DISTINCT force, crime_ref, person_ref FROM jj_crimes) k ON {key_join('k', 'e')} "
+        "GROUP BY e.body, e.force, cal.period"
+    )
+    known = (
+        f"SELECT e.body, e.force, cal.period, {_count_if('e.occurred_at < c.reported_at', 'before_report')}, "
+        "COUNT(*) AS events FROM jj_known_events e JOIN jj_crimes c ON c.crime_id = e.crime_id "
+        "JOIN jj_calendar cal ON cal.day = e.occurred_on GROUP BY e.body, e.force, cal.period"
+    )
+    return (
+        _unpivot_sql(
+            events, {"DQ.unknown_crime": ("unknown", "events"), "DQ.future_timestamp": ("future", "events")}
+        )
+        + " UNION ALL "
+        + _unpivot_sql(known, {"DQ.before_report": ("before_report", "events")})
+    )
+
+
+def _response_quality_sql() -> str:
+    """Responses of obligations with no trigger to answer."""
+    responses = (
+        "SELECT m.body, m.force, cal.period, SUM(m.unmatched) AS unmatched, COUNT(*) AS responses "
+        "FROM jj_responses m JOIN jj_calendar cal ON cal.day = m.on_date "
+        "WHERE m.metric IN (SELECT metric FROM jj_obligation_rules) GROUP BY m.body, m.force, cal.period"
+    )
+    return _unpivot_sql(responses, {"DQ.response_without_trigger": ("unmatched", "responses")})
 
 
 def quality_facts_sql(dialect: Dialect, cutoff: date, as_of: datetime) -> str:
-    """Every data-quality fact: one row per victim, crime, event or response examined."""
-    ids = {metric.id for metric in QUALITY_METRICS}
+    """Every data-quality count per body, area and quarter. Each source (victims, crimes, events, responses)
+    is read once and summed for all its metrics together; only those sums reach the union."""
     now = dialect.instant(as_of)
-    victims = (
-        "(SELECT DISTINCT c.body, c.force, cal.period, c.person_ref, c.sex, c.ethnicity, c.disability, "
-        "v.dob_recorded FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.recorded_on "
-        "LEFT JOIN victims v ON v.body = c.body AND v.person_ref = c.person_ref) x"
-    )
-    recorded = {
-        "DQ.sex_recorded": "x.sex",
-        "DQ.ethnicity_recorded": "x.ethnicity",
-        "DQ.disability_recorded": "x.disability",
-    }
     parts = [
-        _quality_row(
-            metric,
-            force="x.force",
-            body="x.body",
-            period="x.period",
-            numerator=f"CASE WHEN {column} IS NULL OR {column} = '' THEN 0 ELSE 1 END",
-        )
-        + f" FROM {victims}"
-        for metric, column in recorded.items()
+        _victim_quality_sql(),
+        _crime_quality_sql(cutoff, now),
+        _event_quality_sql(now),
+        _response_quality_sql(),
     ]
-    parts.append(
-        _quality_row(
-            "DQ.dob_recorded",
-            force="x.force",
-            body="x.body",
-            period="x.period",
-            numerator="CASE WHEN CAST(x.dob_recorded AS STRING) IN ('Y', 'true', '1') THEN 1 ELSE 0 END",
-        )
-        + f" FROM {victims}"
-    )
-    ninety_days_before = date.fromordinal(cutoff.toordinal() - 90)
-    parts.append(
-        _quality_row(
-            "DQ.no_outcome_90d",
-            force="c.force",
-            body="c.body",
-            period="cal.period",
-            numerator="CASE WHEN c.outcome_type IS NULL OR CAST(c.outcome_type AS STRING) = '' THEN 1 ELSE 0 END",
-        )
-        + f" FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.recorded_on WHERE c.recorded_on < {date_literal(ninety_days_before)}"
-    )
-    parts.append(
-        _quality_row(
-            "DQ.unknown_crime",
-            force="e.force",
-            body="e.body",
-            period="cal.period",
-            numerator="CASE WHEN k.force IS NULL THEN 1 ELSE 0 END",
-        )
-        + " FROM events e JOIN jj_calendar cal ON cal.day = e.occurred_on "
-        f"LEFT JOIN (SELECT DISTINCT force, crime_ref, person_ref FROM jj_crimes) k ON {key_join('k', 'e')}"
-    )
-    parts.append(
-        _quality_row(
-            "DQ.response_without_trigger",
-            force="m.force",
-            body="m.body",
-            period="cal.period",
-            numerator="m.unmatched",
-        )
-        + " FROM jj_responses m JOIN jj_calendar cal ON cal.day = m.on_date "
-        "WHERE m.metric IN (SELECT metric FROM jj_obligation_rules)"
-    )
-    parts.append(
-        _quality_row(
-            "DQ.future_timestamp",
-            force="e.force",
-            body="e.body",
-            period="cal.period",
-            numerator=f"CASE WHEN e.occurred_at > {now} THEN 1 ELSE 0 END",
-        )
-        + " FROM events e JOIN jj_calendar cal ON cal.day = e.occurred_on"
-    )
-    parts.append(
-        _quality_row(
-            "DQ.future_timestamp",
-            force="c.force",
-            body="c.body",
-            period="cal.period",
-            numerator=f"CASE WHEN c.reported_at > {now} OR c.recorded_at > {now} THEN 1 ELSE 0 END",
-        )
-        + " FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.reported_on"
-    )
-    parts.append(
-        _quality_row(
-            "DQ.before_report",
-            force="e.force",
-            body="e.body",
-            period="cal.period",
-            numerator="CASE WHEN e.occurred_at < c.reported_at THEN 1 ELSE 0 END",
-        )
-        + " FROM jj_known_events e JOIN jj_crimes c ON c.crime_id = e.crime_id JOIN jj_calendar cal ON cal.day = e.occurred_on"
-    )
-    parts.append(
-        _quality_row(
-            "DQ.before_report",
-            force="c.force",
-            body="c.body",
-            period="cal.period",
-            numerator="CASE WHEN c.recorded_at < c.reported_at THEN 1 ELSE 0 END",
-        )
-        + " FROM jj_crimes c JOIN jj_calendar cal ON cal.day = c.reported_on"
-    )
-    assert {part.split("'")[1] for part in parts} == ids
-    # Summed here, per body, area and quarter: the event-level rows never reach the cube.
+    facts = " UNION ALL ".join(parts)
+    named = {text for text in facts.split("'")[1::2] if text.startswith("DQ.")}
+    assert named == {metric.id for metric in QUALITY_METRICS}
     return (
         f"SELECT metric, period, force, body, {_PROPORTION_COUNTS}, SUM(numerator) AS numerator, "
         f"SUM(denominator) AS denominator, {no_characteristics_sql()}, 0 AS detailed "
-        f"FROM ({' UNION ALL '.join(parts)}) q GROUP BY metric, period, force, body"
+        f"FROM ({facts}) q GROUP BY metric, period, force, body"
     )
 
 
@@ -380,8 +373,9 @@ def returns_first_sql() -> str:
 
 
 def levels_sql() -> str:
-    """Each figure for the body in its area, the body over all areas, the area over all bodies, and the nation."""
-    sums = ", ".join(f"SUM({column}) AS {column}" for column in COUNT_COLUMNS)
+    """Each figure for the body in its area, the body over all areas, the area over all bodies, and the nation.
+    Counts leave as 64-bit integers: DuckDB's sums are 128-bit, several times dearer to fetch into Python."""
+    sums = ", ".join(f"CAST(SUM({column}) AS BIGINT) AS {column}" for column in COUNT_COLUMNS)
     source = "CASE WHEN MIN(source) = MAX(source) THEN MIN(source) ELSE 'mixed' END AS source"
     parts = []
     for by_force, by_body in ((True, True), (False, True), (True, False), (False, False)):
