@@ -16,7 +16,11 @@ from analytics.metrics.sql import in_list, quote
 
 # Orders the events of one crime and victim: by instant; a trigger before a response at the same instant
 # (so a response at the very instant of its trigger answers it); then in file order.
-STREAM_ORDER = "instant_at, kind, body, seq, event_id"
+# NULLS LAST spelled out: it is DuckDB's default and not Spark's, and rows from crime columns have no seq or
+# event id, so the two engines would otherwise order a group's rows differently.
+STREAM_ORDER = ", ".join(
+    f"{column} ASC NULLS LAST" for column in ("instant_at", "kind", "body", "seq", "event_id")
+)
 GROUP = ("metric", "crime_id")
 # Stream column -> suffix of the trigger_ and response_ columns of a group and a pair.
 SIDE_COLUMNS = {"instant_at": "at", "on_date": "on", "body": "body", "detail": "detail"}
