@@ -37,7 +37,7 @@ def derived_tables(
 ) -> dict[str, str]:
     """Values from outside the file: JJNs from the vault, age bands, whether an event's crime is known.
 
-    Reads the valid rows on `con` (in file order) and registers the tables to join with on `joiner`.
+    Reads the valid rows on `con` and registers the tables to join with on `joiner`.
     Returns, per stored column, the expression that gives it (over `v`, the good rows, and joined tables).
     """
     extra: dict[str, str] = {}

@@ -130,11 +130,24 @@ def ingest(
                 with _watching(con, watch, "checking keys", (0.02, 0.2)):
                     repeated = repeated_key_hashes(con, _STREAM_BATCH * 4)
             with lake.body_lock(lake_dir, schema.name, body):
-                attempt = _Attempt(con, joiner, schema, kind, body, submission, lake_dir, result, watch)
-                rows = attempt.run(repeated, identity, age_bands, dry_run, collect_hashes=not keys_first)
+                attempt = _Attempt(
+                    con,
+                    joiner,
+                    schema,
+                    kind,
+                    body,
+                    submission,
+                    lake_dir,
+                    result,
+                    watch,
+                    identity,
+                    age_bands,
+                    dry_run,
+                )
+                rows = attempt.run(repeated, collect_hashes=not keys_first)
                 if not keys_first and len(repeated := rows.repeated_hashes()):
                     lake.discard_uncommitted(lake_dir, submission)
-                    rows = attempt.run(repeated, identity, age_bands, dry_run, collect_hashes=False)
+                    rows = attempt.run(repeated, collect_hashes=False)
                 result.rows, result.rejected = rows.rows, rows.refused
                 report("reporting", 0.9)
                 _collect_errors(con, schema, result, work_dir, rows)
@@ -158,41 +171,31 @@ def ingest(
     return result
 
 
+@dataclass
 class _Attempt:
-    """One validate-and-store pass over the file, knowing which key hashes it repeats."""
+    """One validate-and-store pass over the file, run again (knowing its repeated keys) if it repeats one."""
 
-    def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        joiner: duckdb.DuckDBPyConnection,
-        schema: TableSchema,
-        kind: str,
-        body: str,
-        submission: int,
-        lake_dir: Path,
-        result: IngestResult,
-        progress: Progress | None,
-    ) -> None:
-        self.con, self.joiner, self.schema, self.kind = con, joiner, schema, kind
-        self.body, self.submission, self.lake_dir = body, submission, lake_dir
-        self.result, self.progress = result, progress
+    con: duckdb.DuckDBPyConnection
+    joiner: duckdb.DuckDBPyConnection
+    schema: TableSchema
+    kind: str
+    body: str
+    submission: int
+    lake_dir: Path
+    result: IngestResult
+    progress: Progress | None
+    identity: Identity | None
+    age_bands: AgeBands | None
+    dry_run: bool
 
-    def run(
-        self,
-        repeated: np.ndarray,
-        identity: Identity | None,
-        age_bands: AgeBands | None,
-        dry_run: bool,
-        *,
-        collect_hashes: bool,
-    ) -> CheckedRows:
+    def run(self, repeated: np.ndarray, *, collect_hashes: bool) -> CheckedRows:
         con, schema, result = self.con, self.schema, self.result
         result.accepted = result.corrected = result.unchanged = result.events_without_crime = 0
         con.register("ingest_repeated", pa.table({"h": pa.array(repeated, pa.uint64())}))
         con.execute(validate.duplicate_keys_sql(schema, any_repeated=bool(len(repeated))))
         con.execute(f"CREATE OR REPLACE TEMP VIEW ingest_valid AS {validate.valid_sql(schema)}")
         joins = derived_tables(
-            con, self.joiner, schema, self.body, self.lake_dir, identity, age_bands, dry_run
+            con, self.joiner, schema, self.body, self.lake_dir, self.identity, self.age_bands, self.dry_run
         )
         rows = CheckedRows(
             con,
@@ -204,7 +207,9 @@ class _Attempt:
         )
         has_prior = bool(lake.committed_files(self.lake_dir, schema.name, self.body))
         staged = lake.staging_dir(self.lake_dir, self.submission) / schema.name / f"body={self.body}"
-        writers = None if dry_run else PeriodWriters(staged, self.submission, _dictionary_columns(schema))
+        writers = (
+            None if self.dry_run else PeriodWriters(staged, self.submission, _dictionary_columns(schema))
+        )
         classified = classified_sql(schema, joins, self.lake_dir, self.body, has_prior)
         try:
             if self.progress:

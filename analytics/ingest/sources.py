@@ -1,8 +1,9 @@
 """Turns a submitted file (CSV, XLSX, Parquet) or a list of JSON records into one DuckDB view.
 
 The view, `raw_input`, has the file's columns as VARCHAR (an empty cell is NULL) and `_row`, the 1-based
-number of the data record (for CSV, left empty and numbered as the rows stream out, see `numbered_in_order`). Nothing is loaded whole into Python: CSV and Parquet are read by DuckDB,
-XLSX is streamed sheet row by sheet row into a Parquet scratch file.
+number of the data record (for CSV, left empty and numbered as the rows stream out, see `numbered_in_order`).
+Nothing is loaded whole into Python: CSV and Parquet are read by DuckDB, XLSX is streamed sheet row by sheet
+row into a Parquet scratch file.
 """
 
 import csv

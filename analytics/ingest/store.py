@@ -9,7 +9,6 @@ import queue
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,7 +29,6 @@ class PeriodWriters:
         self.staged = staged
         self.submission = submission
         self.dictionary = list(dictionary)
-        self.rows: dict[str, int] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._queue: queue.Queue[tuple[str, pa.Table] | None] = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
@@ -52,25 +50,16 @@ class PeriodWriters:
         for label in pc.unique(labels).to_pylist():
             self._put(str(label), data.filter(pc.equal(labels, label)))
 
-    def close(self) -> list[str]:
-        """Waits for every queued batch and closes the files; returns the periods written."""
+    def close(self) -> None:
+        """Waits for every queued batch and closes the files; raises what the writing thread met."""
         self._queue.put(_DONE)
         self._thread.join()
         self._raise_if_failed()
-        return sorted(self._writers)
 
     def abort(self) -> None:
+        """Stops after the queued batches; the caller removes the staged files."""
         self._queue.put(_DONE)
         self._thread.join()
-
-    def __enter__(self) -> "PeriodWriters":
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        if kind is not None and self._thread.is_alive():
-            self.abort()
 
     def _put(self, label: str, table: pa.Table) -> None:
         while True:
@@ -98,7 +87,6 @@ class PeriodWriters:
                     )
                     self._writers[label] = writer
                 writer.write_table(table)
-                self.rows[label] = self.rows.get(label, 0) + table.num_rows
         except BaseException as error:  # handed to the caller's thread on its next call
             self._error = error
             while self._queue.get() is not None:  # let a blocked producer finish

@@ -127,7 +127,7 @@ class CheckedRows:
         try:
             for batch in source:
                 yield from self._split(batch)
-        except BaseException as error:  # kept: the second database reports it in its own words
+        except Exception as error:  # kept: the second database reports it in its own words
             self.error = error
             raise
 

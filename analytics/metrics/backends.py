@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from analytics.metrics.literals import date_literal, quote
+
 # Column types for the small reference tables the engine loads (calendar, forces, rules).
 Column = tuple[str, str]  # (name, "text" | "int" | "date" | "bool")
 
@@ -58,11 +60,11 @@ def _literal(value: Any, kind: str) -> str:
     if value is None:
         return "NULL"
     if kind == "text":
-        return "'" + str(value).replace("'", "''") + "'"
+        return quote(str(value))
     if kind == "int":
         return str(int(value))
     if kind == "date":
-        return f"DATE '{value.isoformat()}'"
+        return date_literal(value)
     return "TRUE" if value else "FALSE"
 
 

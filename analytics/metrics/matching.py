@@ -12,7 +12,8 @@ Relations read: `jj_crimes`, `jj_known_events`; relations made by the pipeline f
 
 from collections.abc import Sequence
 
-from analytics.metrics.sql import in_list, quote
+from analytics.metrics.literals import quote
+from analytics.metrics.sql import in_list
 
 # Orders the events of one crime and victim: by instant; a trigger before a response at the same instant
 # (so a response at the very instant of its trigger answers it); then in file order.

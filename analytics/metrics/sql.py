@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from analytics.metrics.backends import Dialect
 from analytics.metrics.catalogue import Metric
+from analytics.metrics.literals import date_literal, quote
 from analytics.metrics.quality import QUALITY_METRICS
 
 CRIME_KEY = ("force", "crime_ref", "person_ref")
@@ -29,16 +30,8 @@ ALL = "ALL"
 COUNT_COLUMNS = ("met", "late", "missed", "pending", "numerator", "denominator")
 
 
-def quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def in_list(values: Iterable[str]) -> str:
     return "(" + ", ".join(quote(v) for v in sorted(set(values))) + ")"
-
-
-def date_literal(day: date) -> str:
-    return f"DATE '{day.isoformat()}'"
 
 
 def key_join(left: str, right: str) -> str:
