@@ -16,6 +16,7 @@ import pyarrow as pa
 from analytics.ingest import lake, sources, validate
 from analytics.ingest.schema import PERSONAL_COLUMNS, TableSchema
 from analytics.ingest.store import PARTITION
+from analytics.ingest.stream import GOOD
 from analytics.ingest.views import current_sql
 
 # identity(records) -> {person_ref: jjn}; records carry person_ref, jjn and the personal fields.
@@ -143,7 +144,7 @@ def classified_sql(
     period = "replace(v.period, ' ', '') AS period, " if schema.name == "returns" else ""
     shaped = (
         f"SELECT v._row AS row, {values}, {period}v.mapped_columns, {_partition_sql(schema)} AS {PARTITION} "
-        f"FROM ingest_good v {extra.get('_join', '')}"
+        f"FROM ingest_good v {extra.get('_join', '')} WHERE v.{GOOD}"
     )
     if not has_prior:
         return f"SELECT *, 'new' AS status, false AS is_correction FROM ({shaped})"
