@@ -71,13 +71,23 @@ def crimes_sql(dialect: Dialect) -> str:
     )
 
 
-def known_events_sql(event_types: Iterable[str]) -> str:
-    """Events whose crime and victim the police have recorded; only those create or answer obligations."""
+def events_sql(event_types: Iterable[str]) -> str:
+    """The events the metrics read, from one join of every event with the crimes: those of the metrics' types
+    whose crime the police have recorded (`crime_id` set, once per crime row the event belongs to, and whether
+    it is dated before that crime was reported), and every event whose crime is not known (`crime_id` empty,
+    once each), which the data-quality counts need."""
     return (
         "SELECT e.body, e.event_id, c.crime_id, e.force, e.event_type, e.occurred_at, "
-        "e.occurred_on, COALESCE(e.detail, '') AS detail, COALESCE(e.seq, 0) AS seq "
-        f"FROM events e JOIN jj_crimes c ON {key_join('c', 'e')} WHERE e.event_type IN {in_list(event_types)}"
+        "e.occurred_on, COALESCE(e.detail, '') AS detail, COALESCE(e.seq, 0) AS seq, "
+        "e.occurred_at < c.reported_at AS before_report "
+        f"FROM events e LEFT JOIN jj_crimes c ON {key_join('c', 'e')} "
+        f"WHERE e.event_type IN {in_list(event_types)} OR c.crime_id IS NULL"
     )
+
+
+def known_events_sql() -> str:
+    """Events whose crime and victim the police have recorded; only those create or answer obligations."""
+    return "SELECT * FROM jj_events WHERE crime_id IS NOT NULL"
 
 
 def obligations_sql(dialect: Dialect, cutoff: date) -> str:
@@ -261,26 +271,29 @@ def _crime_quality_sql(cutoff: date, now: str) -> str:
 
 
 def _event_quality_sql(now: str) -> str:
-    """Every event, by quarter: whether its crime is unknown, whether it is dated in the future; each known
-    event (once per crime row it belongs to): whether it is dated before its crime was reported."""
+    """Every event, by quarter: whether it is dated in the future, and whether its crime is unknown; each known
+    event (once per crime row it belongs to): whether it is dated before its crime was reported. The events
+    are counted from the store; those of unknown crimes and the known ones, from `jj_events`."""
     events = (
-        "SELECT e.body, e.force, cal.period, "
-        f"{_count_if('k.force IS NULL', 'unknown')}, {_count_if(f'e.occurred_at > {now}', 'future')}, "
-        "COUNT(*) AS events FROM events e JOIN jj_calendar cal ON cal.day = e.occurred_on "
-        f"LEFT JOIN (SELECT DISTINCT force, crime_ref, person_ref FROM jj_crimes) k ON {key_join('k', 'e')} "
+        f"SELECT e.body, e.force, cal.period, {_count_if(f'e.occurred_at > {now}', 'future')}, "
+        "COUNT(*) AS events, 0 AS zero FROM events e JOIN jj_calendar cal ON cal.day = e.occurred_on "
         "GROUP BY e.body, e.force, cal.period"
     )
     known = (
-        f"SELECT e.body, e.force, cal.period, {_count_if('e.occurred_at < c.reported_at', 'before_report')}, "
-        "COUNT(*) AS events FROM jj_known_events e JOIN jj_crimes c ON c.crime_id = e.crime_id "
+        f"SELECT e.body, e.force, cal.period, {_count_if('e.crime_id IS NULL', 'unknown')}, "
+        f"{_count_if('e.crime_id IS NOT NULL AND e.before_report', 'before_report')}, "
+        f"{_count_if('e.crime_id IS NOT NULL', 'known')}, 0 AS zero FROM jj_events e "
         "JOIN jj_calendar cal ON cal.day = e.occurred_on GROUP BY e.body, e.force, cal.period"
     )
+    # An event of an unknown crime counts in the numerator here and in the denominator with every event.
     return (
         _unpivot_sql(
-            events, {"DQ.unknown_crime": ("unknown", "events"), "DQ.future_timestamp": ("future", "events")}
+            events, {"DQ.unknown_crime": ("zero", "events"), "DQ.future_timestamp": ("future", "events")}
         )
         + " UNION ALL "
-        + _unpivot_sql(known, {"DQ.before_report": ("before_report", "events")})
+        + _unpivot_sql(
+            known, {"DQ.unknown_crime": ("unknown", "zero"), "DQ.before_report": ("before_report", "known")}
+        )
     )
 
 
