@@ -22,8 +22,6 @@ class Dialect(Protocol):
 
     def instant(self, moment: datetime) -> str: ...
 
-    def row_number(self) -> str: ...
-
 
 class Backend(Protocol):
     @property
@@ -33,6 +31,11 @@ class Backend(Protocol):
 
     def create(self, name: str, sql: str, *, keep: bool = True) -> None:
         """Makes `name` the result of `sql`: computed and kept when `keep`, else a view read once later."""
+        ...
+
+    def create_numbered(self, name: str, sql: str, column: str) -> None:
+        """Makes `name` the result of `sql`, computed and kept, with a different whole number for each row
+        in `column` (not in any order, and not the same from one run to the next)."""
         ...
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]: ...
@@ -80,9 +83,6 @@ class DuckDBDialect:
     def instant(self, moment: datetime) -> str:
         return f"CAST('{moment.isoformat()}' AS TIMESTAMPTZ)"
 
-    def row_number(self) -> str:
-        return "row_number() OVER ()"
-
 
 class SparkDialect:
     name = "spark"
@@ -95,9 +95,6 @@ class SparkDialect:
 
     def instant(self, moment: datetime) -> str:
         return f"CAST('{moment.isoformat()}' AS TIMESTAMP)"
-
-    def row_number(self) -> str:
-        return "monotonically_increasing_id()"
 
 
 class DuckDBBackend:
@@ -128,6 +125,13 @@ class DuckDBBackend:
     def create(self, name: str, sql: str, *, keep: bool = True) -> None:
         kind = "TABLE" if keep else "VIEW"
         self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
+
+    def create_numbered(self, name: str, sql: str, column: str) -> None:
+        # The stored table's own row ids: numbering in the query would be a window over every row.
+        self.create(f"{name}_rows", sql)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT *, rowid AS {column} FROM {name}_rows"
+        )
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()
@@ -166,6 +170,9 @@ class SparkBackend:
         # than re-analysing every step before them.
         frame = self.spark.sql(sql)
         (frame.localCheckpoint(eager=True) if keep else frame).createOrReplaceTempView(name)
+
+    def create_numbered(self, name: str, sql: str, column: str) -> None:
+        self.create(name, f"SELECT *, monotonically_increasing_id() AS {column} FROM ({sql}) x")
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.spark.sql(sql).collect()]

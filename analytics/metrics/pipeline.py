@@ -207,7 +207,7 @@ def compute_counts(
     catalogue = list(catalogue if catalogue is not None else load_catalogue())
     as_of = as_of or datetime.now(UTC)
     _load_reference_tables(backend, catalogue, forces if forces is not None else load_forces(), periods)
-    backend.create("jj_crimes", sql.crimes_sql(backend.dialect))
+    backend.create_numbered("jj_crimes", sql.crimes_sql(), "crime_id")
     backend.create("jj_events", sql.events_sql(_event_types(catalogue)))
     backend.create("jj_known_events", sql.known_events_sql(), keep=False)
     # Steps read once are views; steps read several times are computed and kept.

@@ -63,12 +63,10 @@ def responsible_body_sql(kind: str, *, force: str, trigger_body: str, response_b
     )
 
 
-def crimes_sql(dialect: Dialect) -> str:
-    """Each crime row with a number for this run, so later steps join and sort on one integer."""
-    return (
-        f"SELECT c.*, {dialect.row_number()} AS crime_id, "
-        "CASE WHEN c.ethnicity = 'NS' THEN 'NS' ELSE substr(c.ethnicity, 1, 1) END AS ethnic_group FROM crimes c"
-    )
+def crimes_sql() -> str:
+    """Each crime row with its ethnic group; the pipeline numbers the rows (`crime_id`), so later steps join
+    and sort on one integer."""
+    return "SELECT c.*, CASE WHEN c.ethnicity = 'NS' THEN 'NS' ELSE substr(c.ethnicity, 1, 1) END AS ethnic_group FROM crimes c"
 
 
 def events_sql(event_types: Iterable[str]) -> str:
