@@ -6,14 +6,14 @@ Those groups are settled by joining each metric's triggers to its responses on t
 trigger and response are both columns of the crime row needs no join). Only the other groups go through the
 running balance, whose windows sort every row and are by far the dearest step.
 
-Relations read: `jj_crimes`, `jj_known_events`; relations made by the pipeline from these functions:
+Relations read: `jj_crimes`, `jj_known_events`, `jj_event_types`; relations made by the pipeline from these functions:
 `jj_stream` (view), `jj_complex_groups`, `jj_groups`, `jj_complex_matched`, `jj_pairs`.
 """
 
 from collections.abc import Sequence
 
 from analytics.metrics.literals import quote
-from analytics.metrics.sql import in_list
+from analytics.metrics.sql import of_types
 
 # Orders the events of one crime and victim: by instant; a trigger before a response at the same instant
 # (so a response at the very instant of its trigger answers it); then in file order.
@@ -41,7 +41,7 @@ def _event_side_sql(metric_id: str, event_types: Sequence[str], kind: int, detai
     return (
         f"SELECT {quote(metric_id)} AS metric, e.crime_id, e.force, e.occurred_at AS instant_at, "
         f"e.occurred_on AS on_date, {kind} AS kind, e.body, e.seq, e.event_id, e.detail "
-        f"FROM jj_known_events e WHERE e.event_type IN {in_list(event_types)}{detail_filter}"
+        f"FROM jj_known_events e WHERE {of_types('e', event_types)}{detail_filter}"
     )
 
 

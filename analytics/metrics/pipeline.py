@@ -150,6 +150,11 @@ def _load_reference_tables(
         rules,
     )
     backend.load_table("jj_periods", [("period", "text")], [(p,) for p in periods])
+    backend.load_table(
+        "jj_event_types",
+        [("event_type", "text"), ("type_no", "int")],
+        [(name, number) for number, name in enumerate(sorted(_event_types(catalogue)))],
+    )
 
 
 def _event_types(catalogue: Sequence[Metric]) -> set[str]:
@@ -208,7 +213,7 @@ def compute_counts(
     as_of = as_of or datetime.now(UTC)
     _load_reference_tables(backend, catalogue, forces if forces is not None else load_forces(), periods)
     backend.create_numbered("jj_crimes", sql.crimes_sql(), "crime_id")
-    backend.create("jj_events", sql.events_sql(_event_types(catalogue)))
+    backend.create("jj_events", sql.events_sql())
     backend.create("jj_known_events", sql.known_events_sql(), keep=False)
     # Steps read once are views; steps read several times are computed and kept.
     pairs = _pairs(catalogue)

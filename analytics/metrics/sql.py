@@ -4,7 +4,8 @@ and Spark read alike; the few dialect differences go through `Dialect`.
 Relations read: the contract views `crimes`, `events`, `victims`, `returns`, and the reference tables the
 pipeline loads first: `jj_calendar(day, wd_index, is_working, period)`, `jj_workdays(wd_index, day)`,
 `jj_forces(code, local_policing_body, cps_area, probation_region)`, `jj_obligation_rules(metric,
-deadline_unit, deadline, enhanced_deadline, kind, when_detail, then_kind)`, `jj_periods(period)`.
+deadline_unit, deadline, enhanced_deadline, kind, when_detail, then_kind)`, `jj_periods(period)`,
+`jj_event_types(event_type, type_no)` (the event types the metrics read, numbered).
 """
 
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,14 @@ COUNT_COLUMNS = ("met", "late", "missed", "pending", "numerator", "denominator")
 
 def in_list(values: Iterable[str]) -> str:
     return "(" + ", ".join(quote(v) for v in sorted(set(values))) + ")"
+
+
+def of_types(alias: str, event_types: Iterable[str]) -> str:
+    """A condition: the event `alias` of `jj_events` is of one of `event_types`. Events carry their type as a
+    number (`jj_event_types`), several times quicker to filter on than the name."""
+    return (
+        f"{alias}.type_no IN (SELECT type_no FROM jj_event_types WHERE event_type IN {in_list(event_types)})"
+    )
 
 
 def key_join(left: str, right: str) -> str:
@@ -69,17 +78,19 @@ def crimes_sql() -> str:
     return "SELECT c.*, CASE WHEN c.ethnicity = 'NS' THEN 'NS' ELSE substr(c.ethnicity, 1, 1) END AS ethnic_group FROM crimes c"
 
 
-def events_sql(event_types: Iterable[str]) -> str:
+def events_sql() -> str:
     """The events the metrics read, from one join of every event with the crimes: those of the metrics' types
-    whose crime the police have recorded (`crime_id` set, once per crime row the event belongs to, and whether
-    it is dated before that crime was reported), and every event whose crime is not known (`crime_id` empty,
-    once each), which the data-quality counts need."""
+    (`jj_event_types`, whose number each carries as `type_no`) whose crime the police have recorded
+    (`crime_id` set, once per crime row the event belongs to, and whether it is dated before that crime was
+    reported), and every event whose crime is not known (`crime_id` empty, once each), which the data-quality
+    counts need."""
     return (
-        "SELECT e.body, e.event_id, c.crime_id, e.force, e.event_type, e.occurred_at, "
+        "SELECT e.body, e.event_id, c.crime_id, e.force, t.type_no, e.occurred_at, "
         "e.occurred_on, COALESCE(e.detail, '') AS detail, COALESCE(e.seq, 0) AS seq, "
         "e.occurred_at < c.reported_at AS before_report "
         f"FROM events e LEFT JOIN jj_crimes c ON {key_join('c', 'e')} "
-        f"WHERE e.event_type IN {in_list(event_types)} OR c.crime_id IS NULL"
+        "LEFT JOIN jj_event_types t ON t.event_type = e.event_type "
+        "WHERE t.type_no IS NOT NULL OR c.crime_id IS NULL"
     )
 
 
@@ -148,7 +159,7 @@ def crimes_with_event_facts_sql(metric: Metric) -> str:
         f"{characteristics_sql('c')}, 1 AS detailed FROM jj_crimes c "
         "JOIN jj_calendar cal ON cal.day = c.recorded_on LEFT JOIN jj_forces f ON f.code = c.force "
         "LEFT JOIN (SELECT DISTINCT crime_id, force FROM jj_known_events "
-        f"WHERE event_type IN {in_list(metric.responses)}) x ON x.crime_id = c.crime_id"
+        f"WHERE {of_types('jj_known_events', metric.responses)}) x ON x.crime_id = c.crime_id"
     )
 
 
@@ -160,15 +171,15 @@ def vps_read_facts_sql(metric: Metric) -> str:
         f"{_PROPORTION_COUNTS}, CASE WHEN r.force IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, "
         f"{characteristics_sql('c')}, 1 AS detailed "
         "FROM (SELECT crime_id, MIN(occurred_on) AS convicted_on FROM jj_known_events "
-        "WHERE event_type = 'convicted' GROUP BY crime_id) v "
+        f"WHERE {of_types('jj_known_events', ['convicted'])} GROUP BY crime_id) v "
         "JOIN (SELECT crime_id, MIN(occurred_at) AS made_at FROM jj_known_events "
-        "WHERE event_type = 'vps_made' GROUP BY crime_id) m ON m.crime_id = v.crime_id "
+        f"WHERE {of_types('jj_known_events', ['vps_made'])} GROUP BY crime_id) m ON m.crime_id = v.crime_id "
         "JOIN jj_crimes c ON c.crime_id = v.crime_id JOIN jj_calendar cal ON cal.day = v.convicted_on "
         "LEFT JOIN jj_forces f ON f.code = c.force "
         "LEFT JOIN (SELECT DISTINCT k.crime_id, k.force FROM jj_known_events k "
         "JOIN (SELECT crime_id, MIN(occurred_at) AS made_at FROM jj_known_events "
-        "WHERE event_type = 'vps_made' GROUP BY crime_id) mm ON mm.crime_id = k.crime_id "
-        f"WHERE k.event_type IN {in_list(metric.responses)} AND k.occurred_at >= mm.made_at) r "
+        f"WHERE {of_types('jj_known_events', ['vps_made'])} GROUP BY crime_id) mm ON mm.crime_id = k.crime_id "
+        f"WHERE {of_types('k', metric.responses)} AND k.occurred_at >= mm.made_at) r "
         "ON r.crime_id = v.crime_id"
     )
 
@@ -198,7 +209,7 @@ def event_count_facts_sql(metric: Metric) -> str:
         f"{_crime_body(metric, trigger_body='e.body', response_body='e.body')} AS body, "
         f"{_PROPORTION_COUNTS}, 1 AS numerator, 0 AS denominator, {characteristics_sql('c')}, 1 AS detailed "
         "FROM jj_known_events e JOIN jj_crimes c ON c.crime_id = e.crime_id JOIN jj_calendar cal ON cal.day = e.occurred_on "
-        f"LEFT JOIN jj_forces f ON f.code = c.force WHERE e.event_type IN {in_list(metric.responses)}"
+        f"LEFT JOIN jj_forces f ON f.code = c.force WHERE {of_types('e', metric.responses)}"
     )
 
 
