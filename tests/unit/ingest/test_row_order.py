@@ -47,6 +47,8 @@ def test_rows_of_a_large_csv_keep_their_numbers(store, tmp_path):
     }
     misnumbered = store.query("SELECT count(*) FROM events_current WHERE event_id <> 'E' || row")
     assert misnumbered == [(0,)]
+    stored = store.query("SELECT count(*), count(*) FILTER (event_type = 'not_a_type') FROM events_current")
+    assert stored == [(ROWS - len(refused), 0)]  # refused rows, spread through every batch, are not stored
 
 
 @pytest.mark.parametrize("table", ["victims", "crimes", "events", "returns"])
