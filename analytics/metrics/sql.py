@@ -155,11 +155,11 @@ def crimes_with_event_facts_sql(metric: Metric) -> str:
     """Crimes recorded in the quarter, and whether each has at least one of the metric's events, ever."""
     return (
         f"SELECT {quote(metric.id)} AS metric, cal.period, c.force, {_crime_body(metric)} AS body, "
-        f"{_PROPORTION_COUNTS}, CASE WHEN x.force IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, "
+        f"{_PROPORTION_COUNTS}, CASE WHEN x.crime_id IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, "
         f"{characteristics_sql('c')}, 1 AS detailed FROM jj_crimes c "
         "JOIN jj_calendar cal ON cal.day = c.recorded_on LEFT JOIN jj_forces f ON f.code = c.force "
-        "LEFT JOIN (SELECT DISTINCT crime_id, force FROM jj_known_events "
-        f"WHERE {of_types('jj_known_events', metric.responses)}) x ON x.crime_id = c.crime_id"
+        "LEFT JOIN (SELECT crime_id FROM jj_known_events "
+        f"WHERE {of_types('jj_known_events', metric.responses)} GROUP BY crime_id) x ON x.crime_id = c.crime_id"
     )
 
 
@@ -168,7 +168,7 @@ def vps_read_facts_sql(metric: Metric) -> str:
     `vps_read_in_court` came at or after the first `vps_made`."""
     return (
         f"SELECT {quote(metric.id)} AS metric, cal.period, c.force, {_crime_body(metric)} AS body, "
-        f"{_PROPORTION_COUNTS}, CASE WHEN r.force IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, "
+        f"{_PROPORTION_COUNTS}, CASE WHEN r.crime_id IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, "
         f"{characteristics_sql('c')}, 1 AS detailed "
         "FROM (SELECT crime_id, MIN(occurred_on) AS convicted_on FROM jj_known_events "
         f"WHERE {of_types('jj_known_events', ['convicted'])} GROUP BY crime_id) v "
@@ -176,10 +176,10 @@ def vps_read_facts_sql(metric: Metric) -> str:
         f"WHERE {of_types('jj_known_events', ['vps_made'])} GROUP BY crime_id) m ON m.crime_id = v.crime_id "
         "JOIN jj_crimes c ON c.crime_id = v.crime_id JOIN jj_calendar cal ON cal.day = v.convicted_on "
         "LEFT JOIN jj_forces f ON f.code = c.force "
-        "LEFT JOIN (SELECT DISTINCT k.crime_id, k.force FROM jj_known_events k "
+        "LEFT JOIN (SELECT k.crime_id FROM jj_known_events k "
         "JOIN (SELECT crime_id, MIN(occurred_at) AS made_at FROM jj_known_events "
         f"WHERE {of_types('jj_known_events', ['vps_made'])} GROUP BY crime_id) mm ON mm.crime_id = k.crime_id "
-        f"WHERE {of_types('k', metric.responses)} AND k.occurred_at >= mm.made_at) r "
+        f"WHERE {of_types('k', metric.responses)} AND k.occurred_at >= mm.made_at GROUP BY k.crime_id) r "
         "ON r.crime_id = v.crime_id"
     )
 
