@@ -132,8 +132,8 @@ def _partition_sql(schema: TableSchema) -> str:
 def classified_sql(
     schema: TableSchema, extra: Mapping[str, str], lake_dir: Path, body: str, has_prior: bool
 ) -> str:
-    """The good rows (`ingest_good`, streamed from the first database) with their partition, each marked
-    new, unchanged or corrected against the body's current records.
+    """The good rows (those marked `_good` in `ingest_good`, streamed from the first database) with their
+    partition, each marked new, unchanged or corrected against the body's current records.
 
     Records are compared on their content, value by value, so the same instant written two ways is the same.
     """

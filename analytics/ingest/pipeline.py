@@ -257,9 +257,9 @@ def _store_pass(
     writers: PeriodWriters | None,
     progress: Progress | None,
 ) -> None:
-    """The one full pass: `rows` streams the good rows out of `con`; `joiner` classifies them against the
-    stored records, counts them, and hands the new and corrected ones to `writers`. Unchanged rows are
-    counted and not stored again.
+    """The one full pass: `rows` streams the rows out of `con`, each marked good or not; `joiner` keeps the
+    good ones, classifies them against the stored records, counts them, and hands the new and corrected ones
+    to `writers`. Unchanged rows are counted and not stored again.
     """
     stored = [name for name, _ in (*lake.STORED_COLUMNS[schema.name], *lake.META_COLUMNS)] + [PARTITION]
     joiner.register("ingest_good", rows.reader())

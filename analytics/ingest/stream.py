@@ -2,8 +2,8 @@
 
 `CheckedRows` reads `ingest_checked` (validation, computed as the rows stream out of DuckDB), numbers CSV
 rows as they come (the n-th row out of a scan with no join is the n-th record of the file), marks rows
-whose key the file repeats, keeps each refused row's problems, and yields the good rows as an Arrow stream
-for the second database, which joins them with the stored records and writes them. The rows go on with a
+whose key the file repeats, keeps each refused row's problems, and yields the rows as an Arrow stream for the
+second database, which joins the good ones with the stored records and writes them. Each row goes on with a
 column `_good`: the second database skips the refused ones.
 """
 
@@ -63,7 +63,8 @@ def keeps_file_order(con: duckdb.DuckDBPyConnection, query: str) -> None:
 
 
 class CheckedRows:
-    """One pass over `ingest_checked` on `con`; `reader()` gives the good rows, the counts fill in as it goes."""
+    """One pass over `ingest_checked` on `con`; `reader()` gives the rows, each marked `_good` or
+    not; the counts fill in as it goes."""
 
     def __init__(
         self,
@@ -98,7 +99,7 @@ class CheckedRows:
         for name in _HELPERS:
             schema = schema.remove(schema.get_field_index(name))
         schema = schema.append(pa.field(GOOD, pa.bool_()))
-        return pa.RecordBatchReader.from_batches(schema, self._good(source))
+        return pa.RecordBatchReader.from_batches(schema, self._flagged(source))
 
     def repeated_hashes(self) -> np.ndarray:
         """The key hashes seen more than once in the pass (with `collect_hashes`)."""
@@ -128,7 +129,7 @@ class CheckedRows:
             }
         )
 
-    def _good(self, source: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+    def _flagged(self, source: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
         try:
             for batch in source:
                 yield from self._split(batch)
