@@ -176,11 +176,10 @@ def vps_read_facts_sql(metric: Metric) -> str:
         f"WHERE {of_types('jj_known_events', ['vps_made'])} GROUP BY crime_id) m ON m.crime_id = v.crime_id "
         "JOIN jj_crimes c ON c.crime_id = v.crime_id JOIN jj_calendar cal ON cal.day = v.convicted_on "
         "LEFT JOIN jj_forces f ON f.code = c.force "
-        "LEFT JOIN (SELECT k.crime_id FROM jj_known_events k "
-        "JOIN (SELECT crime_id, MIN(occurred_at) AS made_at FROM jj_known_events "
-        f"WHERE {of_types('jj_known_events', ['vps_made'])} GROUP BY crime_id) mm ON mm.crime_id = k.crime_id "
-        f"WHERE {of_types('k', metric.responses)} AND k.occurred_at >= mm.made_at GROUP BY k.crime_id) r "
-        "ON r.crime_id = v.crime_id"
+        # Read at or after the first statement: the last reading is at or after it.
+        "LEFT JOIN (SELECT crime_id, MAX(occurred_at) AS last_read FROM jj_known_events "
+        f"WHERE {of_types('jj_known_events', metric.responses)} GROUP BY crime_id) r "
+        "ON r.crime_id = v.crime_id AND r.last_read >= m.made_at"
     )
 
 
