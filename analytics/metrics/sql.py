@@ -79,18 +79,16 @@ def crimes_sql() -> str:
 
 
 def events_sql() -> str:
-    """The events the metrics read, from one join of every event with the crimes: those of the metrics' types
-    (`jj_event_types`, whose number each carries as `type_no`) whose crime the police have recorded
-    (`crime_id` set, once per crime row the event belongs to, and whether it is dated before that crime was
-    reported), and every event whose crime is not known (`crime_id` empty, once each), which the data-quality
-    counts need."""
+    """Every event, from one join with the crimes: once per crime row it belongs to (`crime_id` set, and
+    whether it is dated before that crime was reported) or, when its crime is not known, once with `crime_id`
+    empty. An event of a type the metrics read carries that type's number (`type_no`, from `jj_event_types`);
+    the others (`sentenced`, `victim_withdrew`, ...) have none and count only in the data-quality figures."""
     return (
         "SELECT e.body, e.event_id, c.crime_id, e.force, t.type_no, e.occurred_at, "
         "e.occurred_on, COALESCE(e.detail, '') AS detail, COALESCE(e.seq, 0) AS seq, "
         "e.occurred_at < c.reported_at AS before_report "
         f"FROM events e LEFT JOIN jj_crimes c ON {key_join('c', 'e')} "
-        "LEFT JOIN jj_event_types t ON t.event_type = e.event_type "
-        "WHERE t.type_no IS NOT NULL OR c.crime_id IS NULL"
+        "LEFT JOIN jj_event_types t ON t.event_type = e.event_type"
     )
 
 
@@ -280,8 +278,9 @@ def _crime_quality_sql(cutoff: date, now: str) -> str:
 
 def _event_quality_sql(now: str) -> str:
     """Every event, by quarter: whether it is dated in the future, and whether its crime is unknown; each known
-    event (once per crime row it belongs to): whether it is dated before its crime was reported. The events
-    are counted from the store; those of unknown crimes and the known ones, from `jj_events`."""
+    event of any type (once per crime row it belongs to): whether it is dated before its crime was reported.
+    The events are counted once each from the store; those of unknown crimes and the known ones, from
+    `jj_events`."""
     events = (
         f"SELECT e.body, e.force, cal.period, {_count_if(f'e.occurred_at > {now}', 'future')}, "
         "COUNT(*) AS events, 0 AS zero FROM events e JOIN jj_calendar cal ON cal.day = e.occurred_on "

@@ -108,6 +108,18 @@ def test_future_and_before_report_timestamps(figures):
     assert future.ratio("DQ.future_timestamp", force=FORCE, body=FORCE) == (1, 1)
 
 
+def test_events_of_every_type_count_in_before_report(figures):
+    store = EventStore()
+    store.crime("C1", reported_at="2025-04-10T10:00", recorded_at="2025-04-10T11:00")
+    store.event("sentenced", "2025-04-09T10:00", detail="community")  # no metric reads it; before the report
+    store.event("victim_withdrew", "2025-05-01T10:00", detail="pre_charge")  # after the report
+    store.event("vps_offered", "2025-04-09T12:00")  # a type the metrics read; before the report
+    result = figures(store, periods=["2025-26 Q1"])
+    # Two early events, of three events and the crime.
+    assert result.ratio("DQ.before_report", force=FORCE, body=FORCE) == (2, 4)
+    assert result.ratio("R7.vps_offered", force=FORCE, body=FORCE) == (1, 1)
+
+
 def test_returns_merge_marked_by_source(figures):
     store = EventStore()
     store.crime()
