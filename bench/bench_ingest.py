@@ -13,9 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
-from bench.harness import Result, peak_child_memory_mb
+from bench.harness import Result, connect, peak_child_memory_mb
 
 FULL_ROWS = 10_000_000
 QUICK_ROWS = 200_000
@@ -32,7 +30,7 @@ def write_events(path: Path, rows: int) -> Path:
 
     types = sorted(code for code, event in load_standard().event_types.items() if not event.detail_codelist)
     listed = "[" + ", ".join(f"'{code}'" for code in types) + "]"
-    con = duckdb.connect()
+    con = connect()
     con.execute(
         f"""COPY (
             SELECT 'E' || range AS event_id, 'E23000036' AS force, 'C' || (range // 6) AS crime_ref,

@@ -25,7 +25,7 @@ import pyarrow as pa
 from analytics.linkage import DEFAULT_THRESHOLDS, cluster_accuracy, link_records, train_model
 from analytics.linkage.evaluation import PairwiseAccuracy, exact_match_clusters_sql
 from analytics.linkage.people import SCHEMA, load_people
-from bench.harness import Result
+from bench.harness import Result, connect
 
 TARGET_F1 = 0.97
 TARGET_SECONDS_PER_MILLION = 180.0
@@ -59,7 +59,7 @@ def _accuracy_results(
 
 
 def synthetic_accuracy(people: int) -> list[Result]:
-    con = duckdb.connect()
+    con = connect()
     load_people(con, "victims", people, seed=3)
     result = link_records(con, "victims", output_prefix="bench")
     linked = cluster_accuracy(con, result.clusters_table, "victims")
@@ -111,7 +111,7 @@ def febrl_accuracy() -> list[Result]:
             rows["email"].append(None)
             rows["phone"].append(None)
             rows["jjn"].append(None)
-    con = duckdb.connect()
+    con = connect()
     con.register("febrl_view", pa.table(rows, schema=SCHEMA))
     con.execute("create table febrl as select * from febrl_view")
     logging.getLogger("splink").setLevel(logging.ERROR)
@@ -129,7 +129,7 @@ def generated_submissions_accuracy(scale: float) -> list[Result]:
 
     with tempfile.TemporaryDirectory() as folder:
         generate(folder, seed=2, scale=scale)
-        con = duckdb.connect()
+        con = connect()
         con.execute(
             f"""
             create table submitted as
@@ -163,7 +163,7 @@ def generated_submissions_accuracy(scale: float) -> list[Result]:
 
 
 def speed(people: int) -> list[Result]:
-    con = duckdb.connect()
+    con = connect()
     con.execute("set threads = 2")
     records = load_people(con, "victims", people, seed=13)
     started = time.perf_counter()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.harness import Result
+from bench.harness import Result, connect
 
 FULL_CRIMES = 6_600_000
 QUICK_CRIMES = 66_000
@@ -48,7 +48,7 @@ def write_store(folder: Path, crimes: int) -> dict[str, Path]:
     from analytics.metrics import load_forces
 
     forces = [f.code for f in load_forces()]
-    con = duckdb.connect()
+    con = connect()
     con.execute(f"SET threads = {THREADS}")
     paths = {name: folder / f"{name}.parquet" for name in ("crimes", "victims", "events", "returns")}
     seconds_per_crime = 365 * 86400 / crimes
@@ -105,7 +105,7 @@ def write_store(folder: Path, crimes: int) -> dict[str, Path]:
 
 
 def _connection(paths: dict[str, Path]) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+    con = connect()
     con.execute(f"SET threads = {THREADS}")
     for name, path in paths.items():
         con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")

@@ -1,10 +1,13 @@
-"""Small helpers shared by the benchmarks: timing, peak memory of a child process, and the report."""
+"""Small helpers shared by the benchmarks: a quiet DuckDB connection, timing, peak memory of a child process,
+and the report."""
 
 import resource
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+import duckdb
 
 
 @dataclass
@@ -22,6 +25,11 @@ class Result:
         if self.baseline in (None, 0):
             return None
         return self.value / self.baseline  # type: ignore[operator]
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that draws no progress bars: they would break up the report."""
+    return duckdb.connect(config={"enable_progress_bar": False})
 
 
 @contextmanager

@@ -101,7 +101,8 @@ class DuckDBBackend:
     """Runs on a DuckDB connection that already has the `crimes`, `events`, `victims` and `returns` views.
 
     The connection is set not to keep rows in insertion order: no step depends on the order of rows (the
-    figures are sorted when fetched), and keeping it makes every kept step dearer to store.
+    figures are sorted when fetched), and keeping it makes every kept step dearer to store. Nor does it draw
+    DuckDB's progress bar, which would start again for every step, in the command's output and the task's log.
     """
 
     dialect = DuckDBDialect()
@@ -109,6 +110,7 @@ class DuckDBBackend:
     def __init__(self, con: Any) -> None:
         self.con = con
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
 
     def load_table(self, name: str, columns: Sequence[Column], rows: Sequence[tuple[Any, ...]]) -> None:
         # As SQL literals: the tables are small, and registering an Arrow table costs more than the whole
