@@ -29,7 +29,9 @@ class Result:
 
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection that draws no progress bars: they would break up the report."""
-    return duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 @contextmanager
