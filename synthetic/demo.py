@@ -10,7 +10,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,9 @@ DEMO_FROM = "2024-25 Q1"
 DEMO_TO = "2025-26 Q2"
 # Tables in the order a body's systems would send them: people before the crimes that name them.
 TABLE_ORDER = ("victims", "crimes", "events", "returns")
+# The body whose data team signs in as the demo submitter; it also sends a corrections file with faulty rows.
+CORRECTIONS_BODY = "E23000036"
+CORRECTIONS_FILE = "events-corrections.csv"
 
 Say = Callable[[str], None]
 
@@ -34,6 +37,8 @@ class DemoSummary:
     periods: list[str] = field(default_factory=list)
     submissions: int = 0
     rejected_whole: list[str] = field(default_factory=list)
+    # "<body>/<file>: <n> of <m> rows refused" for each demo file with refused rows.
+    refused_rows: list[str] = field(default_factory=list)
     linkage: str = ""
     figures: int = 0
 
@@ -81,6 +86,53 @@ def _code_mapping_rows(truth: Path) -> dict[str, list[dict[str, str]]]:
                 }
             )
     return by_body
+
+
+def _corrections_file(body_dir: Path) -> Path | None:
+    """A late events file from the body, as data teams send them: one event corrected (its time was wrong),
+    one new event, and five rows that validation refuses, so the demo's submission history shows a report
+    of refused rows naming each row and column. Built from the body's own last events file (so its codes and
+    formats are the body's own); None when the body sent no events file in CSV."""
+    sent = [p for p in _files_in_order(body_dir) if p.name.startswith("events") and p.suffix == ".csv"]
+    if not sent or sent[-1].name == CORRECTIONS_FILE:
+        return None
+    with sent[-1].open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    if not rows:
+        return None
+    last = rows[-1]
+    corrected = {**last, "occurred_at": _an_hour_later(last["occurred_at"])}
+
+    def new(number: int, **changes: str) -> dict[str, str]:
+        return {**last, "event_id": f"{last['event_id']}-C{number}", "detail": "", **changes}
+
+    faulty_and_new = [
+        corrected,
+        new(1, event_type="vps_offered"),
+        new(2, event_type="letter_posted"),  # not in the event vocabulary
+        new(3, event_type="vps_offered", occurred_at="2025-09-31T10:00:00"),  # no 31 September
+        new(4, event_type="vps_offered", crime_ref=""),  # the crime is required
+        new(5, event_type="suspect_update_due", detail="charged"),  # not one of its detail codes
+        new(6, event_type="vps_offered"),
+        new(6, event_type="vps_made"),  # the same event id twice in one file
+    ]
+    path = body_dir.parent.parent / "corrections" / body_dir.name / CORRECTIONS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(faulty_and_new)
+    return path
+
+
+def _an_hour_later(stamp: str) -> str:
+    """The ISO 8601 time an hour after `stamp`; `stamp` itself if it is written some other way."""
+    try:
+        return (datetime.fromisoformat(stamp) + timedelta(hours=1)).isoformat()
+    except ValueError:
+        return stamp
 
 
 class _Progress:
@@ -164,7 +216,25 @@ def build_demo(
             done = progress.state["ingested"]
         if number % 10 == 0 or number == len(body_dirs):
             say(f"  {number} of {len(body_dirs)} bodies")
+    if "corrections" not in progress.state:
+        corrections = _corrections_file(out / "bodies" / CORRECTIONS_BODY)
+        if corrections is not None and (bodies is None or CORRECTIONS_BODY in bodies):
+            say(f"  {CORRECTIONS_BODY} sends {corrections.name}, a late file with faulty rows ...")
+            submit(
+                by=actor,
+                body_code=CORRECTIONS_BODY,
+                file_name=corrections.name,
+                path=corrections,
+                recompute=False,
+            )
+        progress.save(corrections=True)
     summary.submissions = Submission.objects.filter(submitted_by_label="demo").count()
+    summary.refused_rows = [
+        f"{body}/{name}: {rejected} of {rows} rows refused"
+        for body, name, rejected, rows in Submission.objects.filter(
+            submitted_by_label="demo", rejected__gt=0
+        ).values_list("body__code", "file_name", "rejected", "rows")
+    ]
     summary.rejected_whole = [
         f"{body}/{name}: {reason}"
         for body, name, reason in Submission.objects.filter(
@@ -196,6 +266,7 @@ def build_demo(
                 "periods": summary.periods,
                 "submissions": summary.submissions,
                 "rejected_whole": summary.rejected_whole,
+                "refused_rows": summary.refused_rows,
                 "linkage": summary.linkage,
                 "figures": summary.figures,
             },

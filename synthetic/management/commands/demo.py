@@ -35,6 +35,8 @@ class Command(BaseCommand):
             )
         for problem in summary.rejected_whole:
             self.stderr.write(f"Rejected whole: {problem}")
+        for refused in summary.refused_rows:
+            self.stdout.write(f"Rows refused, as the demo intends (see the submission's report): {refused}")
         accounts = create_demo_accounts()
         self.stdout.write("")
         self.stdout.write("Demo accounts (sign in at http://127.0.0.1:8000/account/sign-in/):")

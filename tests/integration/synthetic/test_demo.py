@@ -1,8 +1,11 @@
 """The demo builder, on the demo's own data narrowed to one police force area and two quarters."""
 
+import csv
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from compliance.actions import compute_compliance
@@ -10,7 +13,7 @@ from compliance.models import ComputationRun
 from compliance.queries import latest_run
 from identity.models import VictimRecord
 from journeys.models import Submission
-from synthetic.demo import build_demo, demo_dir
+from synthetic.demo import CORRECTIONS_BODY, CORRECTIONS_FILE, build_demo, demo_dir
 
 pytestmark = [pytest.mark.django_db(databases=["default", "vault"]), pytest.mark.slow]
 
@@ -30,7 +33,8 @@ def demo():
 def test_the_demo_submits_every_file_links_people_and_computes_each_quarter(demo):
     summary, said = demo
     files = [p for body in AREA for p in (demo_dir() / "synthetic" / "bodies" / body).iterdir()]
-    assert summary.submissions == len(files) == Submission.objects.count()
+    # Every generated file, and the corrections file of the demo submitter's force.
+    assert summary.submissions == len(files) + 1 == Submission.objects.count()
     assert summary.rejected_whole == []
     assert set(Submission.objects.values_list("body__code", flat=True)) == AREA
     assert not Submission.objects.exclude(status=Submission.Status.STORED).exists()
@@ -45,6 +49,21 @@ def test_the_demo_submits_every_file_links_people_and_computes_each_quarter(demo
         assert set(run.results.filter(period=period).values_list("body", flat=True)) >= AREA - {"PR-SW"}
     assert summary.figures == sum(run.row_count for run in ComputationRun.objects.all()) > 0
     assert any("Linking" in line for line in said)
+
+    # Only the corrections file has refused rows; its report names each refused row and column.
+    corrections = Submission.objects.get(rejected__gt=0)
+    assert (corrections.body.code, corrections.file_name) == (CORRECTIONS_BODY, CORRECTIONS_FILE)
+    # One new row, one corrected.
+    assert (corrections.rows, corrections.accepted, corrections.corrected) == (8, 1, 1)
+    assert summary.refused_rows == [
+        f"{CORRECTIONS_BODY}/{CORRECTIONS_FILE}: {corrections.rejected} of 8 rows refused"
+    ]
+    with (Path(settings.DATA_DIR) / corrections.report_file).open(newline="", encoding="utf-8") as handle:
+        refused = {(row["row"], row["column"]) for row in csv.DictReader(handle)}
+    # Data rows 1 (corrected) and 2 (new) are stored; both rows sharing an event id are refused.
+    assert refused == {("3", "event_type"), ("4", "occurred_at"), ("5", "crime_ref"), ("6", "detail"),
+                       ("7", "event_id"), ("8", "event_id")}  # fmt: skip
+    assert corrections.rejected == 6
 
     again = build_demo(say=said.append)
     assert not again.built and again.submissions == summary.submissions
