@@ -90,11 +90,13 @@ def _code_mapping_rows(truth: Path) -> dict[str, list[dict[str, str]]]:
 
 def _corrections_file(body_dir: Path) -> Path | None:
     """A late events file from the body, as data teams send them: one event corrected (its time was wrong),
-    one new event, and five rows that validation refuses, so the demo's submission history shows a report
+    one new event, and six rows that validation refuses, so the demo's submission history shows a report
     of refused rows naming each row and column. Built from the body's own last events file (so its codes and
     formats are the body's own); None when the body sent no events file in CSV."""
+    if not body_dir.is_dir():
+        return None
     sent = [p for p in _files_in_order(body_dir) if p.name.startswith("events") and p.suffix == ".csv"]
-    if not sent or sent[-1].name == CORRECTIONS_FILE:
+    if not sent:
         return None
     with sent[-1].open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -217,8 +219,9 @@ def build_demo(
         if number % 10 == 0 or number == len(body_dirs):
             say(f"  {number} of {len(body_dirs)} bodies")
     if "corrections" not in progress.state:
-        corrections = _corrections_file(out / "bodies" / CORRECTIONS_BODY)
-        if corrections is not None and (bodies is None or CORRECTIONS_BODY in bodies):
+        wanted = bodies is None or CORRECTIONS_BODY in bodies
+        corrections = _corrections_file(out / "bodies" / CORRECTIONS_BODY) if wanted else None
+        if corrections is not None:
             say(f"  {CORRECTIONS_BODY} sends {corrections.name}, a late file with faulty rows ...")
             submit(
                 by=actor,
