@@ -1,16 +1,18 @@
 """Writes: computing the catalogue and storing the results with their provenance."""
 
 import tempfile
+from collections.abc import Sequence
 from datetime import date
+from itertools import batched
 from pathlib import Path
 
 import duckdb
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from accounts.audit import record
 from accounts.models import AuditEvent, User
-from analytics.metrics import MetricRun, MetricsError, compute, load_catalogue, previous_periods
+from analytics.metrics import MetricRow, MetricRun, MetricsError, compute, load_catalogue, previous_periods
 from analytics.metrics.backends import Backend, DuckDBBackend, SparkBackend
 from compliance.models import ComputationRun, Engine, MetricResult
 
@@ -22,6 +24,9 @@ _RESULT_FIELDS = (
     "pending", "numerator", "denominator", "rate", "ci95_low", "ci95_high", "ci998_low", "ci998_high",
     "national_rate", "national_comparison", "similar_group", "similar_rate", "similar_comparison", "trend",
 )  # fmt: skip
+
+
+_INSERT_BATCH = 10_000
 
 
 def _committed_submissions(lake_dir: Path) -> list[int]:
@@ -101,6 +106,32 @@ def compute_compliance(
     )
 
 
+def _insert_results(run: ComputationRun, rows: Sequence[MetricRow]) -> None:
+    """Stores the figures in bulk: PostgreSQL's COPY, or one prepared INSERT run over batches of rows.
+    `bulk_create` passes every value through its model field (four million calls for the demo's 170,000
+    figures), which took nine tenths of a computation; the values here are already plain integers, floats and
+    text."""
+    connection = connections[router.db_for_write(MetricResult)]
+    quote = connection.ops.quote_name
+    table = quote(MetricResult._meta.db_table)
+    columns = ", ".join(quote(name) for name in ("run_id", *_RESULT_FIELDS))
+    values = ((run.pk, *(getattr(row, name) for name in _RESULT_FIELDS)) for row in rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # On the driver's own cursor, so its errors are turned into Django's here.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for record in values:
+                    copy.write_row(record)
+            return
+        placeholders = ", ".join(["%s"] * (1 + len(_RESULT_FIELDS)))
+        statement = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+        for batch in batched(values, _INSERT_BATCH):
+            cursor.executemany(statement, batch)
+
+
 @transaction.atomic
 def store_run(
     *, metric_run: MetricRun, period: str, submissions: list[int], by: User | None, actor_label: str = ""
@@ -117,13 +148,7 @@ def store_run(
         row_count=len(metric_run.rows),
         superseded=[list(item) for item in metric_run.superseded],
     )
-    MetricResult.objects.bulk_create(
-        (
-            MetricResult(run=run, **{name: getattr(row, name) for name in _RESULT_FIELDS})
-            for row in metric_run.rows
-        ),
-        batch_size=2000,
-    )
+    _insert_results(run, metric_run.rows)
     record(
         by=by,
         action="compliance.compute",
