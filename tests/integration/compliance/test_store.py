@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError
 
 from analytics.metrics import MetricRow, MetricRun
-from compliance.actions import store_run
+from compliance.actions import _RESULT_FIELDS, store_run
 from compliance.models import ComputationRun, MetricResult
 
 pytestmark = pytest.mark.django_db(databases=["default", "vault"])
@@ -58,3 +58,8 @@ def test_a_figure_the_database_refuses_leaves_no_computation_behind():
         store_run(metric_run=_run(*rows), period="2025-26 Q1", submissions=[], by=None)
     assert not ComputationRun.objects.exists()
     assert not MetricResult.objects.exists()
+
+
+def test_every_column_of_a_figure_is_written():
+    written = {"id", "run_id", *_RESULT_FIELDS}
+    assert {field.column for field in MetricResult._meta.concrete_fields} == written
