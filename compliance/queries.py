@@ -54,6 +54,13 @@ def visible(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResul
     return results.filter(allowed)
 
 
+def choices(results: QuerySet[MetricResult]) -> tuple[list[str], list[str]]:
+    """The metrics and the areas (`ALL` last, where present) that `results` hold, for the page's filters."""
+    metrics = sorted(set(results.order_by().values_list("metric", flat=True).distinct()))
+    areas = set(results.order_by().values_list("force", flat=True).distinct())
+    return metrics, sorted(areas - {ALL}) + ([ALL] if ALL in areas else [])
+
+
 def can_see_results(user: User) -> bool:
     return bool(can_view_national(user) or visible_body_codes(user))
 

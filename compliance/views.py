@@ -27,10 +27,20 @@ def _period_and_run(request: HttpRequest) -> tuple[str, ComputationRun | None]:
 @role_required(*RESULT_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
     period, run = _period_and_run(request)
+    chosen_metric = request.GET.get("metric", "").strip()
+    chosen_area = request.GET.get("force", "").strip()
     rows: list[MetricResult] = []
+    metrics: list[str] = []
+    areas: list[str] = []
     if run is not None:
         results = queries.figures(run, period=period, breakdown="all").exclude(force=ALL, body=ALL)
-        rows = list(queries.visible(request.user, results))  # type: ignore[arg-type]
+        visible = queries.visible(request.user, results)  # type: ignore[arg-type]
+        metrics, areas = queries.choices(visible)
+        if chosen_metric:
+            visible = visible.filter(metric=chosen_metric)
+        if chosen_area:
+            visible = visible.filter(force=chosen_area)
+        rows = list(visible)
     infos = metric_infos()
     national = {}
     if run is not None:
@@ -45,6 +55,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "run": run,
             "rows": [(row, infos.get(row.metric)) for row in rows],
             "national": national,
+            "metric_choices": [
+                (metric, infos[metric].title if metric in infos else metric) for metric in metrics
+            ],
+            "area_choices": areas,
+            "chosen_metric": chosen_metric,
+            "chosen_area": chosen_area,
         },
     )
 

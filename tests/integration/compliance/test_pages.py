@@ -76,3 +76,25 @@ def test_administrators_are_refused(client, computed):
         reverse("compliance:index")
     )
     assert page.status_code == 403
+
+
+def test_the_figures_can_be_narrowed_to_one_metric_and_area(client, computed):
+    signed_in(client, "pcc", role=Role.LOCAL_REVIEWER, organisation="LPB-E23000036")
+    everything = client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode()
+    page = client.get(
+        reverse("compliance:index"), {"period": "2025-26 Q1", "metric": "R8.hearing_info_1wd", "force": FORCE}
+    )
+    text = page.content.decode()
+    shown = set(re.findall(r'href="/compliance/([^/]+)/\?period=[^&]+&amp;force=([^&]+)&amp;', text))
+    assert shown == {("R8.hearing_info_1wd", FORCE)}
+    assert len(set(re.findall(r'href="/compliance/([^/]+)/', everything))) > 1
+    assert '<option value="R8.hearing_info_1wd" selected>' in text
+    assert f'<option value="{FORCE}" selected>' in text
+
+
+def test_narrowing_never_shows_another_body_s_figures(client, computed):
+    signed_in(client, "wcu", role=Role.ANALYST, organisation=WCU)
+    page = client.get(reverse("compliance:index"), {"metric": "R3.confirmation_5wd", "force": FORCE})
+    text = page.content.decode()
+    assert "There are no figures for the bodies you can see in this quarter." in text
+    assert 'href="/compliance/R3.confirmation_5wd/' not in text
