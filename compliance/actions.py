@@ -109,8 +109,7 @@ def compute_compliance(
 def _insert_results(run: ComputationRun, rows: Sequence[MetricRow]) -> None:
     """Stores the figures in bulk: PostgreSQL's COPY, or one prepared INSERT run over batches of rows.
     `bulk_create` passes every value through its model field (four million calls for the demo's 170,000
-    figures), which took nine tenths of a computation; the values here are already plain integers, floats and
-    text."""
+    figures), which took most of a computation; the values here are already plain integers, floats and text."""
     connection = connections[router.db_for_write(MetricResult)]
     quote = connection.ops.quote_name
     table = quote(MetricResult._meta.db_table)
