@@ -3,7 +3,10 @@
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
 
 from accounts.demo import create_demo_accounts
 from synthetic.demo import build_demo
@@ -25,6 +28,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "The demo creates accounts with known passwords: run it with DEBUG=true or --force."
             )
+        self._set_up()
         try:
             summary = build_demo(say=self.stdout.write, rebuild=rebuild)
         except RuntimeError as error:
@@ -48,3 +52,21 @@ class Command(BaseCommand):
                 f"  {account.username:<{width}}  {account.password:<{password_width}}  "
                 f"{account.role:<{role_width}}  {account.organisation_name}"
             )
+
+    def _set_up(self) -> None:
+        """Sets up an installation that has never been (`make install` does the same): the demo can be run on
+        a new data folder without a database error."""
+        databases = [alias for alias in settings.DATABASES if _unapplied_migrations(alias)]
+        if not databases:
+            return
+        self.stdout.write(
+            f"Setting up the database{'s' if len(databases) > 1 else ''} ({', '.join(databases)}) ..."
+        )
+        for alias in databases:
+            call_command("migrate", database=alias, interactive=False, verbosity=0)
+        call_command("load_standard", stdout=self.stdout)
+
+
+def _unapplied_migrations(alias: str) -> bool:
+    executor = MigrationExecutor(connections[alias])
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
