@@ -94,6 +94,18 @@ DATABASES = {
         env_str("VAULT_DATABASE_URL", f"sqlite:///{DATA_DIR / 'vault.sqlite3'}"), conn_max_age=60
     ),
 }
+# SQLite, when used: readers never wait for a writer (write-ahead log), and a transaction takes the write
+# lock when it begins, so two requests that read then write queue for it instead of one failing with
+# "database is locked" (decision 0076).
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database.setdefault("OPTIONS", {}).update(
+            {
+                "init_command": "PRAGMA journal_mode=WAL",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 60,
+            }
+        )
 DATABASE_ROUTERS = ["identity.routers.VaultRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
