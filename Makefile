@@ -70,6 +70,8 @@ bench: install
 
 messages: install
 	$(JJ) makemessages -l cy --ignore=node_modules --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	@# A new string that merely resembles a translated one gets no guessed Welsh: it stays untranslated.
+	msgattrib --clear-fuzzy --empty --clear-previous -o config/locale/cy/LC_MESSAGES/django.po config/locale/cy/LC_MESSAGES/django.po
 	$(JJ) compilemessages -l cy --ignore=.venv --ignore=node_modules
 
 # Regenerates requirements.lock from pyproject.toml in a scratch environment.

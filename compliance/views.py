@@ -5,9 +5,10 @@ from django.utils.translation import gettext as _
 from accounts.access import RESULT_ROLES, refuse, role_required
 from analytics.metrics import metric_infos
 from analytics.metrics.periods import PeriodError, parse_period
-from compliance import queries
+from compliance import display, queries
 from compliance.charts import Point, trend_chart
-from compliance.models import ComputationRun, MetricResult
+from compliance.labels import labels_for
+from compliance.models import ComputationRun
 
 ALL = "ALL"
 
@@ -29,10 +30,13 @@ def index(request: HttpRequest) -> HttpResponse:
     period, run = _period_and_run(request)
     chosen_metric = request.GET.get("metric", "").strip()
     chosen_area = request.GET.get("force", "").strip()
-    rows: list[MetricResult] = []
+    infos = metric_infos()
+    rows: list[display.Row] = []
     metrics: list[str] = []
     areas: list[str] = []
+    labels = None
     if run is not None:
+        labels = labels_for(run.standard_version)
         results = queries.figures(run, period=period, breakdown="all").exclude(force=ALL, body=ALL)
         visible = queries.visible(request.user, results)  # type: ignore[arg-type]
         metrics, areas = queries.choices(visible)
@@ -40,25 +44,17 @@ def index(request: HttpRequest) -> HttpResponse:
             visible = visible.filter(metric=chosen_metric)
         if chosen_area:
             visible = visible.filter(force=chosen_area)
-        rows = list(visible)
-    infos = metric_infos()
-    national = {}
-    if run is not None:
-        national = {
-            r.metric: r for r in queries.figures(run, period=period, breakdown="all", force=ALL, body=ALL)
-        }
+        rows = display.figure_rows(visible, infos, labels)
     return render(
         request,
         "compliance/index.html",
         {
             "period": period,
             "run": run,
-            "rows": [(row, infos.get(row.metric)) for row in rows],
-            "national": national,
-            "metric_choices": [
-                (metric, infos[metric].title if metric in infos else metric) for metric in metrics
-            ],
-            "area_choices": areas,
+            "rows": rows,
+            "metric_choices": display.metric_choices(metrics, infos),
+            "area_choices": display.area_choices(areas, labels) if labels else [],
+            "show_filters": len(metrics) > 1 or len(areas) > 1,
             "chosen_metric": chosen_metric,
             "chosen_area": chosen_area,
         },
@@ -81,10 +77,11 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
         return refuse(
             request, reason="compliance figures of another body", detail={"body": body, "force": force}
         )
-    breakdowns = list(visible.order_by("breakdown", "breakdown_value"))
+    breakdowns = list(visible)
     figure = next((row for row in breakdowns if row.breakdown == "all"), None)
     if figure is None:
         raise Http404(_("There is no such figure."))
+    labels = labels_for(run.standard_version)
     series = queries.trend_series(run, metric=metric_id, force=force, body=body)
     chart = trend_chart(
         [Point(row.period, row.rate, row.ci95_low, row.ci95_high) for row in series],
@@ -100,6 +97,9 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
             "figure": figure,
             "series": series,
             "chart": chart,
-            "breakdowns": [row for row in breakdowns if row.breakdown != "all"],
+            "area": labels.area(figure.force),
+            "body": labels.body(figure.body),
+            "similar_group": labels.similar_group(figure.similar_group),
+            "breakdowns": display.breakdown_groups(breakdowns, labels),
         },
     )

@@ -8,3 +8,11 @@ def percent(value: float | None, places: int = 1) -> str:
     if value is None:
         return "\N{EN DASH}"
     return f"{value * 100:.{places}f}%"
+
+
+@register.filter
+def whole(value: int | None) -> str:
+    """A count with thousands separated (12,345); a dash where there is none."""
+    if value is None:
+        return "\N{EN DASH}"
+    return f"{value:,}"

@@ -58,7 +58,8 @@ def test_metric_page_has_chart_table_intervals_and_counts(client, computed):
     assert "<svg" in text and 'role="img"' in text
     assert "50.0%" in text  # the rate, in the chart's table and the summary
     assert "9.5% \N{EN DASH} 90.5%" in text  # Wilson 95% interval for 1 of 2
-    assert ">sex<" in text and ">M<" in text  # the counts by breakdown
+    assert ">Sex<" in text and ">Male<" in text  # the counts by breakdown, under the standard's names
+    assert "Avon and Somerset" in text and f"· {FORCE} ·" not in text
     # Never people or crimes (whole words: a random CSP nonce or form token may contain "P1").
     assert not re.search(r"\b(P1|C1)\b", text)
 
@@ -98,3 +99,33 @@ def test_narrowing_never_shows_another_body_s_figures(client, computed):
     text = page.content.decode()
     assert "There are no figures for the bodies you can see in this quarter." in text
     assert 'href="/compliance/R3.confirmation_5wd/' not in text
+
+
+def figure_rows(text):
+    """(metric link, area, body) of each row of the figures table."""
+    return re.findall(
+        r'href="/compliance/([^/]+)/\?[^"]*">[^<]*</a></td>\s*<td class="govuk-table__cell">([^<]*)</td>\s*'
+        r'<td class="govuk-table__cell">([^<]*)</td>',
+        text,
+    )
+
+
+def test_the_figures_are_listed_by_name_in_the_catalogue_s_order(client, computed):
+    signed_in(client, "pcc", role=Role.LOCAL_REVIEWER, organisation="LPB-E23000036")
+    text = client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode()
+    rows = figure_rows(text)
+    metrics = list(dict.fromkeys(metric for metric, _, _ in rows))
+    assert (
+        metrics.index("R2.recorded_24h")
+        < metrics.index("R3.confirmation_5wd")
+        < metrics.index("R8.hearing_info_1wd")
+    )
+    assert all(m.startswith("DQ.") for m in metrics[metrics.index("DQ.before_report") :])
+    witness_care = [(area, body) for metric, area, body in rows if metric == "R8.hearing_info_1wd"]
+    # The area's total first, then its bodies by name; a body in one area has no separate all-areas row.
+    assert witness_care == [
+        ("Avon and Somerset", "All bodies"),
+        ("Avon and Somerset", "Avon and Somerset Witness Care Unit"),
+    ]
+    assert '<option value="E23000036">Avon and Somerset</option>' in text
+    assert '<optgroup label="Data quality">' in text
