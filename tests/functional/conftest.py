@@ -5,7 +5,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
+
+from accounts.demo import create_demo_accounts, demo_password
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -119,3 +122,18 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page) -> None:
     assert axe_violations(page) == [], page.url
     assert page.csp_violations == [], page.url
+
+
+@pytest.fixture
+def reference_data():
+    """The standard, every organisation, and the demo's accounts (one per role)."""
+    call_command("load_standard", verbosity=0)
+    call_command("sync_organisations", verbosity=0)
+    return create_demo_accounts()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/account/sign-in/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(demo_password(username))
+    page.get_by_role("button", name="Sign in").click()

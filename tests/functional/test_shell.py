@@ -1,26 +1,10 @@
 import pytest
-from django.core.management import call_command
 
-from accounts.demo import create_demo_accounts, demo_password
-from tests.functional.conftest import assert_accessible
+from tests.functional.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 METRIC = "/standard/metrics/R3.confirmation_5wd/"
-
-
-@pytest.fixture
-def reference_data():
-    call_command("load_standard", verbosity=0)
-    call_command("sync_organisations", verbosity=0)
-    return create_demo_accounts()
-
-
-def sign_in(page, username):
-    page.goto("/account/sign-in/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(demo_password(username))
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_person_signs_in_reads_a_metric_and_switches_to_welsh_and_back(page, reference_data):

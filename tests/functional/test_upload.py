@@ -1,32 +1,17 @@
 """A submitter sends a file through the browser, sees what was refused, and downloads the report."""
 
 import pytest
-from django.core.management import call_command
 
-from accounts.demo import create_demo_accounts, demo_password
 from journeys.models import Submission
 from tests.factories.journeys import crime, write_csv
-from tests.functional.conftest import assert_accessible
+from tests.functional.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True, databases=["default", "vault"]), pytest.mark.slow]
 
 
-@pytest.fixture
-def reference_data():
-    call_command("sync_organisations", verbosity=0)
-    return create_demo_accounts()
-
-
-def sign_in(page, username="submitter"):
-    page.goto("/account/sign-in/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(demo_password(username))
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_upload_a_file_and_download_the_rejected_rows(page, reference_data, tmp_path):
     path = write_csv(tmp_path / "crimes-2025-06.csv", [crime(1), crime(2), crime(3, enhanced_rights="yes")])
-    sign_in(page)
+    sign_in(page, "submitter")
     page.goto("/submissions/")
     assert_accessible(page)
     page.get_by_role("button", name="Submit a file").click()
@@ -59,7 +44,7 @@ def test_upload_a_file_and_download_the_rejected_rows(page, reference_data, tmp_
 def test_a_file_rejected_whole_says_why(page, reference_data, tmp_path):
     path = tmp_path / "crimes.csv"
     path.write_text("crime_ref,colour\nC1,blue\n")
-    sign_in(page)
+    sign_in(page, "submitter")
     page.goto("/submissions/new/")
     page.get_by_label("Upload a file").set_input_files(str(path))
     page.get_by_role("button", name="Send the file").click()
