@@ -7,8 +7,10 @@ and not built again unless asked.
 
 import csv
 import json
+import multiprocessing
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -137,6 +139,45 @@ def _an_hour_later(stamp: str) -> str:
         return stamp
 
 
+def _ingest_body(body_dir: Path) -> str:
+    """Submits one body's files in the order its systems would send them, as the demo."""
+    from journeys.actions import Actor, submit
+
+    actor = Actor(user=None, label="demo")
+    for path in _files_in_order(body_dir):
+        submit(by=actor, body_code=body_dir.name, file_name=path.name, path=path, recompute=False)
+    return body_dir.name
+
+
+def _set_up_worker() -> None:
+    import django
+
+    django.setup()
+
+
+def _ingest_bodies(body_dirs: Sequence[Path], *, workers: int) -> Iterator[str]:
+    """Ingests each body's files and yields its code when they are all stored. With several workers, each
+    body goes to a process of its own (the database makes concurrent writers wait their turn; the event store
+    locks each table per body); the largest bodies start first, so that no long one is left for the end."""
+    if workers <= 1:
+        for body_dir in body_dirs:
+            yield _ingest_body(body_dir)
+        return
+    from django.db import connections
+
+    connections.close_all()  # nothing open is handed to the workers
+    largest_first = sorted(body_dirs, key=lambda d: -sum(f.stat().st_size for f in _files_in_order(d)))
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_set_up_worker)
+    try:
+        for future in as_completed([pool.submit(_ingest_body, body_dir) for body_dir in largest_first]):
+            yield future.result()
+    finally:
+        # On an error (or an interruption) the bodies not yet started are not started; those running finish,
+        # and the next build carries on from the bodies recorded as done.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 class _Progress:
     """The steps already done, in `DATA_DIR/demo/progress.json`, so an interrupted build resumes."""
 
@@ -161,9 +202,11 @@ def build_demo(
     period_from: str = DEMO_FROM,
     period_to: str = DEMO_TO,
     bodies: set[str] | None = None,
+    workers: int = 1,
 ) -> DemoSummary:
     """Builds the demo once; an interrupted build carries on where it stopped (re-sending a file that was
-    already stored changes nothing). `period_from`, `period_to` and `bodies` narrow it, for tests."""
+    already stored changes nothing). `period_from`, `period_to` and `bodies` narrow it, for tests; `workers`
+    bodies' files are ingested at once, each body in a process of its own."""
     # Imported here: these pull in every app, and this module is imported by the command at start-up.
     from accounts.actions import sync_organisations
     from compliance.actions import TREND_QUARTERS, compute_compliance
@@ -209,15 +252,18 @@ def build_demo(
         p for p in (out / "bodies").iterdir() if p.is_dir() and (bodies is None or p.name in bodies)
     )
     done: list[str] = progress.state.get("ingested", [])
-    say(f"Ingesting every body's files ({len(body_dirs)} bodies) ...")
-    for number, body_dir in enumerate(body_dirs, start=1):
-        if body_dir.name not in done:
-            for path in _files_in_order(body_dir):
-                submit(by=actor, body_code=body_dir.name, file_name=path.name, path=path, recompute=False)
-            progress.save(ingested=[*done, body_dir.name])
-            done = progress.state["ingested"]
-        if number % 10 == 0 or number == len(body_dirs):
-            say(f"  {number} of {len(body_dirs)} bodies")
+    pending = [body_dir for body_dir in body_dirs if body_dir.name not in done]
+    at_once = min(workers, len(pending))
+    say(
+        f"Ingesting every body's files ({len(body_dirs)} bodies"
+        + (f", {at_once} at a time" if at_once > 1 else "")
+        + ") ..."
+    )
+    for name in _ingest_bodies(pending, workers=at_once):
+        done = [*done, name]
+        progress.save(ingested=done)
+        if len(done) % 10 == 0 or len(done) == len(body_dirs):
+            say(f"  {len(done)} of {len(body_dirs)} bodies")
     if "corrections" not in progress.state:
         wanted = bodies is None or CORRECTIONS_BODY in bodies
         corrections = _corrections_file(out / "bodies" / CORRECTIONS_BODY) if wanted else None

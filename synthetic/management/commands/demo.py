@@ -1,5 +1,6 @@
 """`justice-journey demo`: builds the demo (once) and prints the demo accounts."""
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -22,15 +23,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rebuild", action="store_true", help="build again (needs an empty data folder)")
         parser.add_argument("--force", action="store_true", help="allow demo accounts when DEBUG is off")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="bodies whose files are ingested at once, each in its own process (default: one per core)",
+        )
 
-    def handle(self, *args: Any, rebuild: bool, force: bool, **options: Any) -> None:
+    def handle(self, *args: Any, rebuild: bool, force: bool, workers: int, **options: Any) -> None:
         if not (settings.DEBUG or force):
             raise CommandError(
                 "The demo creates accounts with known passwords: run it with DEBUG=true or --force."
             )
+        if workers < 1:
+            raise CommandError("--workers must be 1 or more.")
         self._set_up()
         try:
-            summary = build_demo(say=self.stdout.write, rebuild=rebuild)
+            summary = build_demo(say=self.stdout.write, rebuild=rebuild, workers=workers)
         except RuntimeError as error:
             raise CommandError(str(error)) from None
         if not summary.built:
