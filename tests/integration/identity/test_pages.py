@@ -27,6 +27,7 @@ def test_a_reviewer_sees_the_pair_only_after_giving_a_purpose_and_the_decision_m
     client.force_login(reviewer)
     queue = client.get(reverse("identity:review"))
     assert queue.status_code == 200 and f"review/{pair.id}/" in queue.content.decode()
+    assert "Avon and Somerset, CPS South West" in queue.content.decode()  # the bodies, by name
 
     asked = client.get(reverse("identity:review_item", args=[pair.id]))
     assert b"Amelie" not in asked.content and b"Why do you need to see this?" in asked.content
@@ -256,7 +257,7 @@ def test_national_analysts_see_numbers_shared_across_forces_and_nobody_else_does
     client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
     page = client.get(reverse("identity:index")).content.decode()
     assert "Numbers with records from more than one police force" in page
-    assert shared in page and "CPS-SW, E23000001, E23000036" in page
+    assert shared in page and "Avon and Somerset, CPS South West, Metropolitan Police" in page
     assert "Nowak" not in page and "Amelia" not in page
 
     client.force_login(staff("analyst", role="analyst", organisation_code="E23000036"))
