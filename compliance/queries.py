@@ -54,6 +54,15 @@ def visible(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResul
     return results.filter(allowed)
 
 
+def narrowed(results: QuerySet[MetricResult], *, metric: str = "", force: str = "") -> QuerySet[MetricResult]:
+    """Only one metric and one area, where given (`force` ALL: the totals over every area)."""
+    if metric:
+        results = results.filter(metric=metric)
+    if force:
+        results = results.filter(force=force)
+    return results
+
+
 def choices(results: QuerySet[MetricResult]) -> tuple[list[str], list[str]]:
     """The metrics and the areas (`ALL` last, where present) that `results` hold, for the page's filters."""
     metrics = sorted(set(results.order_by().values_list("metric", flat=True).distinct()))

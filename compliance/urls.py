@@ -5,5 +5,6 @@ from compliance import views
 app_name = "compliance"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("figures.csv", views.download, name="download"),
     path("<str:metric_id>/", views.metric, name="metric"),
 ]

@@ -1,11 +1,12 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.access import RESULT_ROLES, refuse, role_required
 from analytics.metrics import metric_infos
 from analytics.metrics.periods import PeriodError, parse_period
-from compliance import display, queries
+from compliance import display, export, queries
 from compliance.charts import Point, trend_chart
 from compliance.labels import labels_for
 from compliance.models import ComputationRun
@@ -40,10 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
         results = queries.figures(run, period=period, breakdown="all").exclude(force=ALL, body=ALL)
         visible = queries.visible(request.user, results)  # type: ignore[arg-type]
         metrics, areas = queries.choices(visible)
-        if chosen_metric:
-            visible = visible.filter(metric=chosen_metric)
-        if chosen_area:
-            visible = visible.filter(force=chosen_area)
+        visible = queries.narrowed(visible, metric=chosen_metric, force=chosen_area)
         rows = display.figure_rows(visible, infos, labels)
     return render(
         request,
@@ -59,6 +57,25 @@ def index(request: HttpRequest) -> HttpResponse:
             "chosen_area": chosen_area,
         },
     )
+
+
+@role_required(*RESULT_ROLES)
+@require_safe
+def download(request: HttpRequest) -> StreamingHttpResponse:
+    """The listed figures, with every breakdown, as CSV (the columns of `justice-journey metrics`)."""
+    period, run = _period_and_run(request)
+    if run is None:
+        raise Http404(_("No figures have been computed for this period."))
+    lines = export.download(
+        request.user,  # type: ignore[arg-type]
+        run,
+        period=period,
+        metric=request.GET.get("metric", "").strip(),
+        force=request.GET.get("force", "").strip(),
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="compliance-{period.replace(" ", "-")}.csv"'
+    return response
 
 
 @role_required(*RESULT_ROLES)

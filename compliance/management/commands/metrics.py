@@ -8,15 +8,8 @@ from rich.table import Table
 
 from analytics.metrics import OUTPUT_COLUMNS, PeriodError
 from analytics.metrics.periods import parse_period
+from compliance import export
 from compliance.queries import figures, latest_run
-
-
-def _cell(value: Any, *, csv_format: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.6f}" if csv_format else f"{value:.1%}"
-    return str(value)
 
 
 class Command(BaseCommand):
@@ -49,16 +42,15 @@ class Command(BaseCommand):
             self._write_table(rows, run_label=str(run))
 
     def _write_csv(self, rows: Any) -> None:
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(OUTPUT_COLUMNS)
-        for row in rows.iterator(chunk_size=5000):
-            writer.writerow([_cell(getattr(row, column), csv_format=True) for column in OUTPUT_COLUMNS])
+        csv.writer(self.stdout, lineterminator="\n").writerows(export.rows(rows.iterator(chunk_size=5000)))
 
     def _write_table(self, rows: Any, *, run_label: str) -> None:
         table = Table(*OUTPUT_COLUMNS, box=box.SIMPLE, title=f"Compliance figures, {run_label}")
         count = 0
         for row in rows.iterator(chunk_size=5000):
-            table.add_row(*(_cell(getattr(row, column), csv_format=False) for column in OUTPUT_COLUMNS))
+            table.add_row(
+                *(export.cell(getattr(row, column), rates_as_fractions=False) for column in OUTPUT_COLUMNS)
+            )
             count += 1
         console = Console(file=self.stdout, width=220, force_terminal=False, color_system=None)  # type: ignore[arg-type]
         console.print(table)

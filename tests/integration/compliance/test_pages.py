@@ -1,3 +1,5 @@
+import csv
+import io
 import re
 
 import pytest
@@ -5,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
+from analytics.metrics import OUTPUT_COLUMNS
 from tests.factories import accounts as people
 from tests.factories.journeys import FORCE
 
@@ -129,3 +132,51 @@ def test_the_figures_are_listed_by_name_in_the_catalogue_s_order(client, compute
     ]
     assert '<option value="E23000036">Avon and Somerset</option>' in text
     assert '<optgroup label="Data quality">' in text
+
+
+def download(client, **params):
+    response = client.get(reverse("compliance:download"), {"period": "2025-26 Q1", **params})
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="compliance-2025-26-Q1.csv"'
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_an_analyst_downloads_their_figures_with_breakdowns_and_the_download_is_audited(client, computed):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    page = client.get(reverse("compliance:index"), {"period": "2025-26 Q1", "metric": "R3.confirmation_5wd"})
+    assert (
+        "/compliance/figures.csv?period=2025-26%20Q1&amp;metric=R3.confirmation_5wd" in page.content.decode()
+    )
+    rows = download(client)
+    assert list(rows[0]) == list(OUTPUT_COLUMNS)  # the columns of `justice-journey metrics --format csv`
+    assert {row["body"] for row in rows} == {FORCE, "ALL"}  # their own figures and the national comparators
+    assert {row["force"] for row in rows if row["body"] == "ALL"} == {"ALL"}
+    confirmation = [row for row in rows if row["metric"] == "R3.confirmation_5wd" and row["body"] == FORCE]
+    mine = next(r for r in confirmation if r["force"] == FORCE and r["breakdown"] == "all")
+    assert (mine["met"], mine["late"], mine["numerator"], mine["denominator"], mine["rate"]) == (
+        "1",
+        "1",
+        "1",
+        "2",
+        "0.500000",
+    )
+    assert {(r["breakdown"], r["breakdown_value"]) for r in confirmation} >= {("sex", "F"), ("sex", "M")}
+    audited = AuditEvent.objects.get(action="compliance.download")
+    assert audited.actor_label == "police" and audited.target == "2025-26 Q1"
+    assert audited.detail["figures"] == len(rows)
+
+
+def test_a_download_is_narrowed_like_the_page_and_never_widens_what_is_seen(client, computed):
+    signed_in(client, "wcu", role=Role.ANALYST, organisation=WCU)
+    rows = download(client, metric="R8.hearing_info_1wd", force=FORCE)
+    assert rows and {(row["metric"], row["force"], row["body"]) for row in rows} == {
+        ("R8.hearing_info_1wd", FORCE, WCU)
+    }
+    assert download(client, metric="R3.confirmation_5wd", force=FORCE) == []  # another body's figure
+
+
+def test_administrators_cannot_download_figures(client, computed):
+    page = signed_in(client, "admin", role=Role.ADMINISTRATOR, organisation="MOJ").get(
+        reverse("compliance:download"), {"period": "2025-26 Q1"}
+    )
+    assert page.status_code == 403
