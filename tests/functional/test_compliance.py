@@ -56,6 +56,12 @@ def test_an_analyst_narrows_the_list_opens_a_figure_and_reads_its_chart_and_coun
         "50.0%",
     ]
     assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these figures with every breakdown (CSV)").click()
+    assert download.value.suggested_filename == "compliance-2025-26-Q1.csv"
+    lines = download.value.path().read_text().splitlines()
+    assert lines[0].startswith("metric,force,body,period,breakdown,breakdown_value,met,late,missed,pending")
+    assert {line.split(",")[0] for line in lines[1:]} == {"R3.confirmation_5wd"}
 
     page.get_by_role("link", name=CONFIRMATION).click()
     assert page.locator("h1").inner_text() == CONFIRMATION

@@ -117,6 +117,7 @@ def test_the_figures_are_listed_by_name_in_the_catalogue_s_order(client, compute
     signed_in(client, "pcc", role=Role.LOCAL_REVIEWER, organisation="LPB-E23000036")
     text = client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode()
     rows = figure_rows(text)
+    assert f"Your figures ({len(rows)})</caption>" in text
     metrics = list(dict.fromkeys(metric for metric, _, _ in rows))
     assert (
         metrics.index("R2.recorded_24h")
