@@ -90,9 +90,10 @@ def breakdown_groups(results: Iterable[MetricResult], labels: Labels) -> list[Gr
     """The counts behind a figure: breakdowns in the catalogue's order, each one's groups in the order of its
     code list (age bands by age), "not recorded" last."""
     order = {name: index for index, name in enumerate(CHARACTERISTICS)}
+    group_orders = {name: labels.group_order(name) for name in CHARACTERISTICS}
 
     def key(result: MetricResult) -> tuple[int, bool, int, str]:
-        listed = labels.group_order(result.breakdown)
+        listed = group_orders.get(result.breakdown, {})
         return (
             order.get(result.breakdown, len(order)),
             result.breakdown_value == NOT_RECORDED,

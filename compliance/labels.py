@@ -71,13 +71,9 @@ class Labels:
         return str(SIMILAR_GROUPS.get(group, group.replace("_", " ")))
 
 
+@lru_cache(maxsize=4)
 def labels_for(standard_version: str) -> Labels:
     """The names of the standard `standard_version` (the newest there is, if that one is not on disk)."""
-    return _labels(standard_version)
-
-
-@lru_cache(maxsize=4)
-def _labels(standard_version: str) -> Labels:
     try:
         standard = load_standard(standard_version)
     except LookupError:

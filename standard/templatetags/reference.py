@@ -15,13 +15,14 @@ register = template.Library()
 
 
 @lru_cache(maxsize=1)
-def _body_names(version: str) -> dict[str, str]:
-    return {code: body.name for code, body in load_standard(version).bodies.items()}
+def _body_names() -> dict[str, str]:
+    """Read once per process: the versions on disk change only with a release."""
+    return {code: body.name for code, body in load_standard(available_versions()[-1]).bodies.items()}
 
 
 @register.filter
 def body_name(code: str) -> str:
-    return _body_names(available_versions()[-1]).get(code, code)
+    return _body_names().get(code, code)
 
 
 @register.filter
