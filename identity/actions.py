@@ -42,25 +42,23 @@ def _merge_rows(
     )
     moved = VictimRecord.objects.using(VAULT_DB).filter(jjn_id=absorbed.id).update(jjn_id=survivor.id)
     facts = {"reason": reason, "records_moved": moved, **detail}
-    RegistryEvent.objects.using(VAULT_DB).bulk_create(
-        [
-            RegistryEvent(
-                number=absorbed,
-                kind=RegistryEvent.Kind.MERGED_INTO,
-                other=survivor,
-                actor_label=label,
-                detail=facts,
-            ),
-            RegistryEvent(
-                number=survivor,
-                kind=RegistryEvent.Kind.ABSORBED,
-                other=absorbed,
-                actor_label=label,
-                detail=facts,
-            ),
-        ]
+    _record_both_sides(
+        (absorbed, RegistryEvent.Kind.MERGED_INTO), (survivor, RegistryEvent.Kind.ABSORBED), label, facts
     )
     return survivor, absorbed
+
+
+def _record_both_sides(
+    first: tuple[JusticeJourneyNumber, str], second: tuple[JusticeJourneyNumber, str], label: str, facts: dict
+) -> None:
+    """One event in each number's history, each naming the other, with the same facts."""
+    (one, one_kind), (other, other_kind) = first, second
+    RegistryEvent.objects.using(VAULT_DB).bulk_create(
+        [
+            RegistryEvent(number=one, kind=one_kind, other=other, actor_label=label, detail=facts),
+            RegistryEvent(number=other, kind=other_kind, other=one, actor_label=label, detail=facts),
+        ]
+    )
 
 
 def merge(*, first: str, second: str, by: User | None, reason: str, actor_label: str = "") -> str:
@@ -167,23 +165,8 @@ def decide_split(
                 jjn=new, updated_at=timezone.now()
             )
             facts = {"review_item": item.id, "records_moved": sorted(chosen), "note": note}
-            RegistryEvent.objects.using(VAULT_DB).bulk_create(
-                [
-                    RegistryEvent(
-                        number=old,
-                        kind=RegistryEvent.Kind.SPLIT_DECIDED,
-                        other=new,
-                        actor_label=label,
-                        detail=facts,
-                    ),
-                    RegistryEvent(
-                        number=new,
-                        kind=RegistryEvent.Kind.SPLIT_FROM,
-                        other=old,
-                        actor_label=label,
-                        detail=facts,
-                    ),
-                ]
+            _record_both_sides(
+                (old, RegistryEvent.Kind.SPLIT_DECIDED), (new, RegistryEvent.Kind.SPLIT_FROM), label, facts
             )
             new_display = new.display
             item.status = ReviewItem.Status.CONFIRMED
