@@ -36,6 +36,18 @@ def test_home_page_explains_the_service_in_english_and_welsh(client):
 
 
 @pytest.mark.django_db
+def test_home_page_promises_victims_nothing_the_service_does_not_yet_do(client):
+    code = "https://www.gov.uk/government/publications/the-code-of-practice-for-victims-of-crime"
+    english = client.get("/").content.decode()
+    assert "You cannot see your own case in this service yet." in english
+    assert "You can see what has happened in your case" not in english
+    assert f'<a class="govuk-link" href="{code}">The Victims\' Code</a> sets out' in english
+    welsh = client.get("/cy/").content.decode()
+    assert "Ni allwch weld eich achos eich hun yn y gwasanaeth hwn eto." in welsh
+    assert f'<a class="govuk-link" href="{code}">Cod y Dioddefwyr</a>' in welsh
+
+
+@pytest.mark.django_db
 def test_the_language_switch_keeps_the_reader_on_the_same_page(client, http_cookies):
     page = client.get("/account/sign-in/?next=/standard/").content.decode()
     assert 'name="next" value="/cy/account/sign-in/?next=/standard/"' in page
