@@ -2,6 +2,7 @@ from datetime import date
 
 import duckdb
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -273,3 +274,19 @@ def test_the_overview_counts_numbers_not_records():
     assert (overview.numbers, overview.records) == (2, 3)
     assert (overview.in_several_bodies, overview.in_several_forces) == (1, 1)
     assert overview.examples[0].bodies == ("BTP", "E23000036")
+
+
+def test_the_start_page_counts_what_waits_for_review_in_good_english(client, pair):
+    numbers = register_victims(body="E23000036", records=[person("P9", given_name="Zofia")], by=None)
+    actions.request_split(value=numbers["P9"], reason="two people", by=None, actor_label="t")
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    page = client.get(reverse("identity:index")).content.decode()
+    assert "(1 pair waiting, 1 split waiting)" in " ".join(page.split())
+
+
+def test_the_overview_separates_thousands():
+    overview = queries.LinkageOverview(
+        numbers=17010, records=20619, in_several_bodies=2226, in_several_forces=363, examples=[]
+    )
+    page = render_to_string("identity/index.html", {"overview": overview})
+    assert all(f">{count}<" in page for count in ("17,010", "20,619", "2,226", "363"))

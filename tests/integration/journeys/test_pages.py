@@ -49,6 +49,17 @@ def test_upload_stores_good_rows_and_shows_the_rejected_ones(signed_in, tmp_path
     assert sheet["D2"].value.startswith("'=cmd") and sheet["D2"].data_type == "s"
 
 
+def test_counts_have_their_thousands_separated_in_english_and_welsh(signed_in, tmp_path):
+    upload(signed_in, write_csv(tmp_path / "crimes-2025-06.csv", [crime(1)]))
+    submission = Submission.objects.get()
+    Submission.objects.filter(pk=submission.pk).update(rows=123456, accepted=123455, rejected=1)
+    for prefix in ("", "/cy"):
+        listed = signed_in.get(f"{prefix}/submissions/").content.decode()
+        assert ">123,455<" in listed, prefix
+        detail = signed_in.get(f"{prefix}/submissions/{submission.pk}/").content.decode()
+        assert ">123,456<" in detail and 'data-count="accepted">123,455<' in detail, prefix
+
+
 def test_history_lists_the_bodys_submissions(signed_in, tmp_path, django_assert_max_num_queries):
     for n in range(3):
         upload(signed_in, write_csv(tmp_path / f"crimes-{n}.csv", [crime(n)]))
