@@ -66,11 +66,16 @@ def without_repeated_totals(results: Iterable[MetricResult]) -> list[MetricResul
 def figure_rows(
     results: Iterable[MetricResult], infos: Mapping[str, MetricInfo], labels: Labels
 ) -> list[Row]:
-    """Each figure under its names; by metric in catalogue order, then the all-areas total before the areas by
-    name, and in each area its total before the bodies by name."""
+    """Each figure under its names; by metric in catalogue order, then the England and Wales figure, the
+    all-areas totals of bodies, the areas by name, and in each area its total before the bodies by name."""
     position = metric_position(infos)
     rows = [
-        Row(result, infos.get(result.metric), labels.area(result.force), labels.body(result.body))
+        Row(
+            result,
+            infos.get(result.metric),
+            labels.area_of(result.force, result.body),
+            labels.body(result.body),
+        )
         for result in without_repeated_totals(results)
     ]
     return sorted(
@@ -79,6 +84,7 @@ def figure_rows(
             position.get(row.figure.metric, len(position)),
             row.figure.metric,
             row.figure.force != ALL,
+            row.figure.body != ALL if row.figure.force == ALL else True,
             row.area,
             row.figure.body != ALL,
             row.body,

@@ -52,6 +52,10 @@ class Labels:
     def area(self, code: str) -> str:
         return str(_("All areas")) if code == ALL else self.areas.get(code, code)
 
+    def area_of(self, force: str, body: str) -> str:
+        """The area a figure covers: every body in every area is the whole of England and Wales."""
+        return str(_("England and Wales")) if force == body == ALL else self.area(force)
+
     def body(self, code: str) -> str:
         return str(_("All bodies")) if code == ALL else self.bodies.get(code, code)
 

@@ -54,6 +54,14 @@ def visible(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResul
     return results.filter(allowed)
 
 
+def listed(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResult]:
+    """The figures a user's list holds: what they may see, and the England and Wales figures only for those
+    whose remit is national (for others they are the comparison beside each figure)."""
+    if not can_view_national(user):
+        results = results.exclude(force=ALL, body=ALL)
+    return visible(user, results)
+
+
 def narrowed(results: QuerySet[MetricResult], *, metric: str = "", force: str = "") -> QuerySet[MetricResult]:
     """Only one metric and one area, where given (`force` ALL: the totals over every area)."""
     if metric:

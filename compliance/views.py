@@ -38,8 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
     labels = None
     if run is not None:
         labels = labels_for(run.standard_version)
-        results = queries.figures(run, period=period, breakdown="all").exclude(force=ALL, body=ALL)
-        visible = queries.visible(request.user, results)  # type: ignore[arg-type]
+        visible = queries.listed(request.user, queries.figures(run, period=period, breakdown="all"))  # type: ignore[arg-type]
         metrics, areas = queries.choices(visible)
         visible = queries.narrowed(visible, metric=chosen_metric, force=chosen_area)
         rows = display.figure_rows(visible, infos, labels)
@@ -114,7 +113,7 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
             "figure": figure,
             "series": series,
             "chart": chart,
-            "area": labels.area(figure.force),
+            "area": labels.area_of(figure.force, figure.body),
             "body": labels.body(figure.body),
             "similar_group": labels.similar_group(figure.similar_group),
             "breakdowns": display.breakdown_groups(breakdowns, labels),

@@ -75,6 +75,20 @@ def test_national_analyst_sees_all(client, computed):
     assert page.status_code == 200
 
 
+def test_a_national_analyst_s_list_leads_each_metric_with_england_and_wales(client, computed):
+    signed_in(client, "nat", role=Role.NATIONAL_ANALYST, organisation="MOJ")
+    rows = figure_rows(client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode())
+    metrics = list(dict.fromkeys(metric for metric, _, _ in rows))
+    firsts = [next((area, body) for m, area, body in rows if m == metric) for metric in metrics]
+    assert len(metrics) > 1 and set(firsts) == {("England and Wales", "All bodies")}
+    national = client.get(metric_url("R8.hearing_info_1wd", force="ALL", body="ALL")).content.decode()
+    assert "R8.hearing_info_1wd · 2025-26 Q1 · England and Wales · All bodies" in national
+    # For anyone else the England and Wales figure is the comparison beside their own, not a row of the list.
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    rows = figure_rows(client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode())
+    assert rows and all(area != "England and Wales" for _, area, _ in rows)
+
+
 def test_administrators_are_refused(client, computed):
     page = signed_in(client, "admin", role=Role.ADMINISTRATOR, organisation="MOJ").get(
         reverse("compliance:index")

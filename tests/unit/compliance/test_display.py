@@ -48,11 +48,13 @@ def test_figures_come_by_metric_in_catalogue_order_then_totals_first_then_names(
             figure(force="E23000036", body="CPS-SW"),
             figure(force="E23000035", body="CPS-SW"),
             figure(force=ALL, body="CPS-SW"),
+            figure(force=ALL, body=ALL),
         ],
         metric_infos(),
         LABELS,
     )
     assert [(r.figure.metric, r.area, r.body) for r in rows] == [
+        ("R3.confirmation_5wd", "England and Wales", "All bodies"),
         ("R3.confirmation_5wd", "All areas", "CPS South West"),
         ("R3.confirmation_5wd", "Avon and Somerset", "All bodies"),
         ("R3.confirmation_5wd", "Avon and Somerset", "Avon and Somerset"),
