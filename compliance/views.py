@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,6 +13,8 @@ from compliance.labels import labels_for
 from compliance.models import ComputationRun
 
 ALL = "ALL"
+# Figures on one page of the list: all of a body's or an area's; a national analyst's list runs to pages.
+FIGURES_PER_PAGE = 200
 
 
 def _period_and_run(request: HttpRequest) -> tuple[str, ComputationRun | None]:
@@ -42,13 +45,17 @@ def index(request: HttpRequest) -> HttpResponse:
         metrics, areas = queries.choices(visible)
         visible = queries.narrowed(visible, metric=chosen_metric, force=chosen_area)
         rows = display.figure_rows(visible, infos, labels)
+    paginator = Paginator(rows, FIGURES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "compliance/index.html",
         {
             "period": period,
             "run": run,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "page_links": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
             "metric_choices": display.metric_choices(metrics, infos),
             "area_choices": display.area_choices(areas, labels) if labels else [],
             "show_filters": len(metrics) > 1 or len(areas) > 1,

@@ -89,6 +89,35 @@ def test_a_national_analyst_s_list_leads_each_metric_with_england_and_wales(clie
     assert rows and all(area != "England and Wales" for _, area, _ in rows)
 
 
+def test_a_long_list_runs_to_pages_that_keep_the_filters(client, computed, monkeypatch):
+    signed_in(client, "nat", role=Role.NATIONAL_ANALYST, organisation="MOJ")
+    everything = figure_rows(
+        client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode()
+    )
+    assert (
+        len(everything) > 10
+        and "govuk-pagination" not in client.get(reverse("compliance:index")).content.decode()
+    )
+    monkeypatch.setattr("compliance.views.FIGURES_PER_PAGE", 5)
+    first = client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode()
+    assert figure_rows(first) == everything[:5]
+    assert f"Your figures ({len(everything)})" in first and "Figures 1 to 5" in first
+    assert 'href="?period=2025-26+Q1&amp;page=2" rel="next"' in first and 'rel="prev"' not in first
+    second = client.get(reverse("compliance:index"), {"period": "2025-26 Q1", "page": "2"}).content.decode()
+    assert figure_rows(second) == everything[5:10] and 'aria-current="page">2<' in second
+    assert 'href="?period=2025-26+Q1&amp;page=1" rel="prev"' in second
+    pages = -(-len(everything) // 5)
+    beyond = client.get(reverse("compliance:index"), {"period": "2025-26 Q1", "page": "999"}).content.decode()
+    assert figure_rows(beyond) == everything[(pages - 1) * 5 :] and 'rel="next"' not in beyond
+    mistyped = client.get(
+        reverse("compliance:index"), {"period": "2025-26 Q1", "page": "two"}
+    ).content.decode()
+    assert figure_rows(mistyped) == everything[:5]
+    # In Welsh too (last: the choice of language stays with the session).
+    welsh = client.get("/cy/compliance/", {"period": "2025-26 Q1", "page": "2"}).content.decode()
+    assert 'aria-label="Tudalennau"' in welsh and "Blaenorol" in welsh and "Ffigurau 6 i 10" in welsh
+
+
 def test_administrators_are_refused(client, computed):
     page = signed_in(client, "admin", role=Role.ADMINISTRATOR, organisation="MOJ").get(
         reverse("compliance:index")
