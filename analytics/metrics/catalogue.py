@@ -86,6 +86,8 @@ class Force:
     cps_area: str
     probation_region: str
     annual_crimes: int
+    # Empty for a force with none of its own (BTP, MDP): its cases go to the unit of the area that tries them.
+    witness_care_unit: str = ""
 
 
 def _get(item: Any, name: str) -> Any:
@@ -154,7 +156,17 @@ def force_from_record(record: Any) -> Force:
         cps_area=_text(_get(record, "cps_area")),
         probation_region=_text(_get(record, "probation_region")),
         annual_crimes=int(crimes) if crimes.isdigit() else 0,
+        witness_care_unit=_witness_care_unit(record),
     )
+
+
+def _witness_care_unit(record: Any) -> str:
+    """The standard names each territorial force's unit; the bare forces file does not, and there a force
+    with a local policing body (every territorial force) has the unit `WCU-<code>`."""
+    if isinstance(record, Mapping) and "witness_care_unit" not in record:
+        code = _text(_get(record, "code"))
+        return f"WCU-{code}" if _text(_get(record, "local_policing_body")) else ""
+    return _text(_get(record, "witness_care_unit"))
 
 
 def _shared_standard(version: str) -> Any | None:

@@ -120,8 +120,12 @@ def _load_reference_tables(
             ("local_policing_body", "text"),
             ("cps_area", "text"),
             ("probation_region", "text"),
+            ("witness_care_unit", "text"),
         ],
-        [(f.code, f.local_policing_body, f.cps_area, f.probation_region) for f in forces],
+        [
+            (f.code, f.local_policing_body, f.cps_area, f.probation_region, f.witness_care_unit)
+            for f in forces
+        ],
     )
     rules = [
         (

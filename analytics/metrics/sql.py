@@ -3,7 +3,7 @@ and Spark read alike; the few dialect differences go through `Dialect`.
 
 Relations read: the contract views `crimes`, `events`, `victims`, `returns`, and the reference tables the
 pipeline loads first: `jj_calendar(day, wd_index, is_working, period)`, `jj_workdays(wd_index, day)`,
-`jj_forces(code, local_policing_body, cps_area, probation_region)`, `jj_obligation_rules(metric,
+`jj_forces(code, local_policing_body, cps_area, probation_region, witness_care_unit)`, `jj_obligation_rules(metric,
 deadline_unit, deadline, enhanced_deadline, kind, when_detail, then_kind)`, `jj_periods(period)`,
 `jj_event_types(event_type, type_no)` (the event types the metrics read, numbered).
 """
@@ -57,12 +57,12 @@ def no_characteristics_sql() -> str:
 
 def responsible_body_sql(kind: str, *, force: str, trigger_body: str, response_body: str) -> str:
     """The body that owes the duty. A youth justice service that sent the trigger or the response takes the
-    probation duty (offenders under 18); an area with no CPS area or probation region in the reference list
-    (BTP, MDP) falls back to the body that sent the trigger."""
+    probation duty (offenders under 18); an area with no Witness Care Unit, CPS area or probation region in the
+    reference list (BTP, MDP) falls back to the body that sent the trigger."""
     return (
         f"CASE {kind}"
         f" WHEN 'police_force' THEN {force}"
-        f" WHEN 'witness_care_unit' THEN 'WCU-' || {force}"
+        f" WHEN 'witness_care_unit' THEN COALESCE(NULLIF(f.witness_care_unit, ''), {trigger_body})"
         f" WHEN 'cps_area' THEN COALESCE(NULLIF(f.cps_area, ''), {trigger_body})"
         f" WHEN 'probation_region' THEN CASE WHEN {trigger_body} LIKE 'YJS-%' THEN {trigger_body}"
         f" WHEN {response_body} LIKE 'YJS-%' THEN {response_body}"

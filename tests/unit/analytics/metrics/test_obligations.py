@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from analytics.metrics import load_forces
+from analytics.metrics.catalogue import force_from_record
 from tests.factories.compliance import FORCE, EventStore
 
 WCU = f"WCU-{FORCE}"
@@ -203,6 +205,37 @@ def test_youth_justice_service_takes_the_probation_duty_it_reports(figures):
     store.event("vcs_eligible", "2025-05-01T10:00", body="YJS-BRISTOL")
     store.event("vcs_referred", "2025-05-02T10:00", body="YJS-BRISTOL")
     assert figures(store).statuses("R11.vcs_referral_10wd", body="YJS-BRISTOL", force=FORCE) == (1, 0, 0, 0)
+
+
+def test_a_non_territorial_force_s_duties_belong_to_the_bodies_that_did_the_work(figures):
+    # British Transport Police has no Witness Care Unit, CPS area or probation region of its own: its cases
+    # go to those of the area where they are tried (here London's).
+    store = EventStore()
+    store.victim(body="BTP")
+    store.crime(force="BTP")
+    for event_type, at in (
+        ("hearing_info_received", "2025-05-12T09:00"),
+        ("hearing_info_given", "2025-05-13T09:00"),
+    ):
+        store.event(event_type, at, force="BTP", body="WCU-E23000001")
+    for event_type, at in (
+        ("expenses_claim_received", "2025-05-12T09:00"),
+        ("expenses_paid", "2025-05-13T09:00"),
+    ):
+        store.event(event_type, at, force="BTP", body="CPS-LN")
+    result = figures(store)
+    assert result.statuses("R8.hearing_info_1wd", body="WCU-E23000001", force="BTP") == (1, 0, 0, 0)
+    assert result.statuses("R10.expenses_10wd", body="CPS-LN", force="BTP") == (1, 0, 0, 0)
+    assert result.row("R8.hearing_info_1wd", body="WCU-BTP", force="BTP") is None  # no such body
+
+
+def test_forces_name_their_witness_care_unit_from_the_standard_or_the_bare_forces_file():
+    forces = {force.code: force for force in load_forces()}
+    assert forces["E23000001"].witness_care_unit == "WCU-E23000001"
+    assert forces["BTP"].witness_care_unit == forces["MDP"].witness_care_unit == ""
+    territorial = force_from_record({"code": "E23000036", "local_policing_body": "LPB-E23000036"})
+    assert territorial.witness_care_unit == "WCU-E23000036"
+    assert force_from_record({"code": "MDP", "local_policing_body": ""}).witness_care_unit == ""
 
 
 @pytest.mark.parametrize(
