@@ -317,11 +317,12 @@ class InvalidMapping(ValueError):
 
 
 def read_mapping_file(path: Path) -> list[dict[str, str]]:
+    """The rows of a mapping file; its errors leave naming the file to the caller, which knows its name."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         wanted = ["table", "column", "local_code", "standard_code"]
         if reader.fieldnames is None or sorted(reader.fieldnames) != sorted(wanted):
-            raise InvalidMapping(f"{path.name}: the header must be exactly {', '.join(wanted)}")
+            raise InvalidMapping(f"the header must be exactly {', '.join(wanted)}")
         return [{key: (value or "").strip() for key, value in row.items()} for row in reader]
 
 

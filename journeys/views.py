@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import refuse, role_required
@@ -163,9 +164,10 @@ def mappings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = MappingForm(request.POST, request.FILES)
         if form.is_valid():
+            uploaded = form.cleaned_data["file"]
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "mappings.csv"
-                path.write_bytes(form.cleaned_data["file"].read())
+                path.write_bytes(uploaded.read())
                 try:
                     count = actions.load_code_mappings(
                         by=request.user,  # type: ignore[arg-type]
@@ -173,9 +175,12 @@ def mappings(request: HttpRequest) -> HttpResponse:
                         rows=actions.read_mapping_file(path),
                     )
                 except (actions.InvalidMapping, UnicodeDecodeError) as error:
-                    form.add_error("file", str(error))
+                    form.add_error("file", f"{Path(uploaded.name).name}: {error}")
                 else:
-                    messages.success(request, _("%(count)d code mappings loaded.") % {"count": count})
+                    loaded = ngettext(
+                        "%(count)d code mapping loaded.", "%(count)d code mappings loaded.", count
+                    )
+                    messages.success(request, loaded % {"count": count})
                     return redirect("journeys:mappings")
     else:
         form = MappingForm()

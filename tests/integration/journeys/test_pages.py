@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent, Role, User
-from journeys.models import ApiToken, Submission
+from journeys.models import ApiToken, CodeMapping, Submission
 from tests.factories import accounts as people
 from tests.factories.journeys import crime, write_csv
 
@@ -131,3 +131,31 @@ def test_token_shown_once_stored_hashed_and_revocable(signed_in):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert AuditEvent.objects.filter(action="api_token.revoke").exists()
+
+
+def test_local_code_mappings_are_loaded_listed_and_refused_by_file_row_and_column(signed_in, tmp_path):
+    page = signed_in.get("/submissions/code-mappings/").content.decode()
+    assert "Your body has registered no local codes yet" in page
+
+    def load(name, text):
+        path = tmp_path / name
+        path.write_text(text)
+        with path.open("rb") as handle:
+            return signed_in.post("/submissions/code-mappings/", {"file": handle}, follow=True)
+
+    header = "table,column,local_code,standard_code\n"
+    refused = load("force-codes.csv", header + "crimes,offence_group,VAP,violent\n").content.decode()
+    assert (
+        "force-codes.csv: row 1, column standard_code: &#x27;violent&#x27; is not a code of crimes.offence_group"
+        in refused
+    )
+    assert not CodeMapping.objects.exists()
+    wrong_header = load("force-codes.csv", "table,column,code\n").content.decode()
+    assert (
+        "force-codes.csv: the header must be exactly table, column, local_code, standard_code" in wrong_header
+    )
+
+    loaded = load("force-codes.csv", header + "crimes,offence_group,VAP,violence\n").content.decode()
+    assert "1 code mapping loaded." in loaded and "Your body's local codes</caption>" in loaded
+    assert '<td class="govuk-table__cell">VAP</td><td class="govuk-table__cell">violence</td>' in loaded
+    assert CodeMapping.objects.get().standard_code == "violence"
