@@ -83,8 +83,8 @@ def figure_rows(
         key=lambda row: (
             position.get(row.figure.metric, len(position)),
             row.figure.metric,
+            not (row.figure.force == ALL and row.figure.body == ALL),
             row.figure.force != ALL,
-            row.figure.body != ALL if row.figure.force == ALL else True,
             row.area,
             row.figure.body != ALL,
             row.body,
