@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from compliance import display, export, queries
 from compliance.charts import Point, trend_chart
 from compliance.labels import labels_for
 from compliance.models import ComputationRun
+from config.paging import paged
 
 ALL = "ALL"
 # Figures on one page of the list: all of a body's or an area's; a national analyst's list runs to pages.
@@ -45,17 +45,15 @@ def index(request: HttpRequest) -> HttpResponse:
         metrics, areas = queries.choices(visible)
         visible = queries.narrowed(visible, metric=chosen_metric, force=chosen_area)
         rows = display.figure_rows(visible, infos, labels)
-    paginator = Paginator(rows, FIGURES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    listed = paged(request, rows, FIGURES_PER_PAGE)
     return render(
         request,
         "compliance/index.html",
         {
             "period": period,
             "run": run,
-            "rows": page.object_list,
-            "page": page,
-            "page_links": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+            "rows": listed["page"].object_list,
+            **listed,
             "metric_choices": display.metric_choices(metrics, infos),
             "area_choices": display.area_choices(areas, labels) if labels else [],
             "show_filters": len(metrics) > 1 or len(areas) > 1,

@@ -13,12 +13,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import refuse, role_required
 from accounts.models import Organisation, Role, User
+from config.paging import paged
 from journeys import actions, queries
 from journeys.forms import MappingForm, TokenForm, UploadForm
 from journeys.models import ApiToken, Submission
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 50
+# A body sending each table every night has about a year of files in 1,100 submissions.
+SUBMISSIONS_PER_PAGE = 50
 
 
 def _body(request: HttpRequest) -> Organisation:
@@ -31,8 +34,12 @@ def _body(request: HttpRequest) -> Organisation:
 @require_safe
 def submission_list(request: HttpRequest) -> HttpResponse:
     body = _body(request)
-    submissions = queries.submissions_of(body)[:200]
-    return render(request, "journeys/list.html", {"body": body, "submissions": submissions})
+    listed = paged(request, queries.submissions_of(body), SUBMISSIONS_PER_PAGE)
+    return render(
+        request,
+        "journeys/list.html",
+        {"body": body, "submissions": listed["page"].object_list, **listed},
+    )
 
 
 @role_required(Role.SUBMITTER)

@@ -68,6 +68,19 @@ def test_history_lists_the_bodys_submissions(signed_in, tmp_path, django_assert_
     assert page.count("/submissions/") >= 3 and "crimes-2.csv" in page
 
 
+def test_every_submission_stays_reachable_a_page_at_a_time(signed_in, tmp_path, monkeypatch):
+    monkeypatch.setattr("journeys.views.SUBMISSIONS_PER_PAGE", 2)
+    for n in range(5):
+        upload(signed_in, write_csv(tmp_path / f"crimes-{n}.csv", [crime(n)]))
+    names = [f"crimes-{n}.csv" for n in reversed(range(5))]  # newest first
+    pages = [signed_in.get("/submissions/", {"page": number}).content.decode() for number in (1, 2, 3)]
+    for number, page in enumerate(pages):
+        shown = [name for name in names if f">{name}</a>" in page]
+        assert shown == names[number * 2 : number * 2 + 2], number
+    assert 'href="?page=2" rel="next"' in pages[0] and 'aria-current="page">3<' in pages[2]
+    assert 'rel="next"' not in pages[2]
+
+
 def test_dry_run_from_the_page_stores_nothing(signed_in, tmp_path, lake):
     upload(signed_in, write_csv(tmp_path / "crimes.csv", [crime(1)]), dry_run="on")
     assert Submission.objects.get().status == "validated"
