@@ -1,4 +1,5 @@
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def percent(value: float | None, places: int = 1) -> str:
 
 @register.filter
 def whole(value: int | None) -> str:
-    """A count with thousands separated (12,345); a dash where there is none."""
+    """A count with thousands separated as the language separates them (12,345); a dash where there is none."""
     if value is None:
         return "\N{EN DASH}"
-    return f"{value:,}"
+    return str(intcomma(value))
