@@ -6,10 +6,10 @@ Tokens are issued on the Submissions pages; each belongs to one body and can sub
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
@@ -21,6 +21,7 @@ from journeys.models import ApiToken, Submission
 
 MAX_RECORDS = 100_000
 ERRORS_SHOWN = 100
+MAX_LISTED = 500
 Table = Literal["victims", "crimes", "events", "returns"]
 
 
@@ -175,9 +176,15 @@ def submit_file(
 
 
 @router.get("/submissions", response=list[SubmissionOut], summary="The body's submissions, newest first")
-def list_submissions(request: HttpRequest, limit: int = 50) -> Any:
+def list_submissions(
+    request: HttpRequest,
+    limit: Annotated[int, Query(ge=1, le=MAX_LISTED, description="How many to list")] = 50,
+    offset: Annotated[int, Query(ge=0, description="How many of the newest to skip")] = 0,
+) -> Any:
+    """A page of the body's submissions: every one is reachable by stepping `offset` on by `limit` until a
+    page comes back shorter than `limit`."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
-    return [_out(s, errors=False) for s in queries.submissions_of(token.body)[: max(1, min(limit, 500))]]
+    return [_out(s, errors=False) for s in queries.submissions_of(token.body)[offset : offset + limit]]
 
 
 @router.get(

@@ -84,6 +84,30 @@ def test_file_upload_and_listing(client, secret, tmp_path):
     assert [s["file_name"] for s in listing] == ["crimes.csv"]
 
 
+def test_every_submission_is_listed_a_page_at_a_time(client, secret, tmp_path):
+    for n in range(5):
+        path = write_csv(tmp_path / f"crimes-{n}.csv", [crime(n)], header=HEADERS["crimes"])
+        with path.open("rb") as handle:
+            client.post(
+                "/api/submissions/file",
+                {"file": handle, "body": "E23000036", "dry_run": "true"},
+                headers={"Authorization": f"Bearer {secret}"},
+            )
+    auth = {"Authorization": f"Bearer {secret}"}
+
+    def names(**page):
+        return [s["file_name"] for s in client.get("/api/submissions", page, headers=auth).json()]
+
+    assert names(limit=2) == ["crimes-4.csv", "crimes-3.csv"]
+    assert names(limit=2, offset=2) == ["crimes-2.csv", "crimes-1.csv"]
+    assert names(limit=2, offset=4) == ["crimes-0.csv"]
+    assert names(offset=5) == []
+    for wrong in ({"limit": 0}, {"limit": 501}, {"offset": -1}):
+        response = client.get("/api/submissions", wrong, headers=auth)
+        assert response.status_code == 422, wrong
+        assert list(wrong) == [response.json()["detail"][0]["loc"][-1]]
+
+
 def test_no_token_no_access(client, bodies):
     assert client.get("/api/submissions").status_code == 401
 
