@@ -5,12 +5,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts import audit
 from accounts.access import role_required
 from accounts.audit import record
-from accounts.forms import SignInForm
+from accounts.forms import AuditFilterForm, SignInForm
 from accounts.models import AuditEvent, Role, User
+from config.paging import paged
+
+AUDIT_EVENTS_PER_PAGE = 100
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -84,6 +88,16 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMINISTRATOR)
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.order_by("-at", "-id")[:200]
-    return render(request, "accounts/audit_log.html", {"events": events})
+    form = AuditFilterForm(request.GET or None, actions=audit.actions_logged())
+    if form.is_bound and not form.is_valid():
+        events = AuditEvent.objects.none()
+    else:
+        events = audit.search(**(form.cleaned_data if form.is_bound else {}))
+    listed = paged(request, events, AUDIT_EVENTS_PER_PAGE)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"form": form, "filtered": form.narrows, "events": listed["page"].object_list, **listed},
+    )

@@ -1,0 +1,89 @@
+"""The audit log page: an administrator finds events by action, person, target, outcome and day, a page at a time."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from accounts.audit import record
+from accounts.models import AuditEvent, Role
+from tests.factories import accounts as factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(client, settings):
+    settings.SESSION_COOKIE_SECURE = False
+    factories.organisation("MOJ", name="Ministry of Justice")
+    person = factories.user("admin", role=Role.ADMINISTRATOR, organisation_code="MOJ")
+    client.force_login(person)
+    return person
+
+
+def logged_at(monkeypatch, when: datetime, **event):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: when)
+    return record(by=None, **event)
+
+
+@pytest.fixture
+def log(admin, monkeypatch):
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time): a London day decides.
+    return {
+        "view": logged_at(monkeypatch, datetime(2026, 6, 30, 12, tzinfo=UTC), action="identity.person_view",
+                          target="jjn:4857773456", purpose="Checking a repeat victim's record", actor_label="ana"),
+        "late": logged_at(monkeypatch, datetime(2026, 7, 1, 23, 30, tzinfo=UTC), action="identity.person_view",
+                          target="jjn:9434765919", purpose="Clerical review", actor_label="Ben"),
+        "refused": logged_at(monkeypatch, datetime(2026, 7, 3, 9, tzinfo=UTC), action="access.refused",
+                             target="/identity/people/", outcome=AuditEvent.Outcome.REFUSED, actor_label="ben"),
+    }  # fmt: skip
+
+
+def shown(client, **filters):
+    page = client.get("/account/audit-log/", filters).content.decode()
+    return page, [int(pk) for pk in re.findall(r'data-event="(\d+)"', page)]
+
+
+def test_every_filter_narrows_the_log(client, log):
+    ids = {name: event.pk for name, event in log.items()}
+    assert shown(client, action="identity.person_view")[1] == [ids["late"], ids["view"]]
+    assert shown(client, who="BEN")[1] == [ids["refused"], ids["late"]]
+    assert shown(client, target="4857773456")[1] == [ids["view"]]
+    assert shown(client, outcome="refused")[1] == [ids["refused"]]
+    assert shown(client, since="2026-07-02")[1] == [ids["refused"], ids["late"]]
+    assert shown(client, until="01/07/2026")[1] == [ids["view"]]
+    assert shown(client, action="identity.person_view", who="ben", since="2026-07-02", until="2026-07-02")[
+        1
+    ] == [ids["late"]]
+    page, _found = shown(client, action="identity.person_view")
+    assert "2 events match the filters." in page and "Checking a repeat victim&#x27;s record" in page
+
+
+def test_an_action_not_logged_yet_finds_nothing_rather_than_an_error(client, log):
+    page, found = shown(client, action="identity.jjn_export")
+    assert found == [] and "govuk-error-summary" not in page and "0 events match the filters." in page
+
+
+def test_a_wrong_day_is_an_error_naming_the_field_and_lists_nothing(client, log):
+    page, found = shown(client, since="31/02/2026")
+    assert found == [] and "govuk-error-summary" in page
+    assert 'href="#id_since">Enter the first day as a date, for example 2026-11-30<' in page
+    page, found = shown(client, since="2026-07-03", until="2026-07-01")
+    assert found == [] and 'href="#id_until">The last day must be on or after the first day<' in page
+
+
+def test_the_whole_log_is_reachable_a_page_at_a_time_keeping_the_filters(client, admin, monkeypatch):
+    monkeypatch.setattr("accounts.views.AUDIT_EVENTS_PER_PAGE", 2)
+    events = [record(by=admin, action="report.read", target=f"report:{n}").pk for n in range(5)]
+    record(by=admin, action="sign_out")
+    pages = [shown(client, action="report.read", page=number) for number in (1, 2, 3)]
+    assert [found for _page, found in pages] == [events[4:2:-1], events[2:0:-1], events[:1]]
+    assert 'href="?action=report.read&amp;page=2" rel="next"' in pages[0][0]
+    assert "5 events match the filters." in pages[2][0]
+    everything, _found = shown(client)
+    assert "6 events in the log." in everything
+
+
+def test_the_filters_are_in_welsh_too(client, log):
+    page = client.get("/cy/account/audit-log/", {"who": "ben"}).content.decode()
+    assert "Find events" not in page and "Show events" not in page
