@@ -39,7 +39,7 @@ class AuditFilterForm(forms.Form):
         label=_("Target contains"),
         required=False,
         max_length=300,
-        help_text=_("For example, a Justice Journey Number, or body:E23000036"),
+        help_text=_("For example, a Justice Journey Number as JJ-7KDA-94FX-HMQF, or body:E23000036"),
     )
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
     since = forms.DateField(
