@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 
 from accounts.audit import record as audit
 from accounts.models import AuditEvent, User
@@ -16,6 +16,7 @@ from identity import access, jjn, registry
 from identity.models import RegistryEvent, ReviewItem, VictimRecord
 from identity.routers import VAULT_DB
 
+QUEUE_SHOWN = 200
 SHOWN_FIELDS = ("given_name", "family_name", "previous_names", "date_of_birth", "postcode", "email", "phone")
 
 
@@ -29,13 +30,16 @@ class QueueEntry:
     numbers: tuple[str, ...]
 
 
-def review_queue(user: User, *, limit: int = 200) -> list[QueueEntry]:
-    """Open items the user may decide, pairs with the highest probability first. Two queries."""
+def review_queue(user: User, *, limit: int = QUEUE_SHOWN) -> list[QueueEntry]:
+    """Open items the user may decide, in the order to decide them: possible splits first (a number that may
+    hold two people mixes their journeys until it is decided), oldest first; then pairs, the most likely
+    match first. Two queries."""
+    splits_first = Case(When(kind=ReviewItem.Kind.SPLIT, then=Value(0)), default=Value(1))
     items = list(
         ReviewItem.objects.using(VAULT_DB)
         .filter(status=ReviewItem.Status.OPEN)
         .select_related("number")
-        .order_by("kind", "-probability", "created_at", "id")[: limit * 5]
+        .order_by(splits_first, "-probability", "created_at", "id")[: limit * 5]
     )
     record_ids = {record_id for item in items for record_id in (item.left_id, item.right_id) if record_id}
     records = {

@@ -85,7 +85,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
     if not access.can_open_review(request.user):
         return refuse(request, reason="clerical review needs a reviewing role or a sharing agreement")
-    return render(request, "identity/review_queue.html", {"entries": queries.review_queue(_user(request))})
+    entries = queries.review_queue(_user(request), limit=queries.QUEUE_SHOWN)
+    return render(
+        request,
+        "identity/review_queue.html",
+        {
+            "entries": entries,
+            "more_waiting": len(entries) >= queries.QUEUE_SHOWN,
+            "shown": queries.QUEUE_SHOWN,
+        },
+    )
 
 
 def _review_item(request: HttpRequest, item_id: int) -> ReviewItem | HttpResponse:

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import duckdb
@@ -160,6 +161,27 @@ def test_the_match_page_finds_a_person(client):
          "email": "amelia@example.org", "purpose": "victim at the front counter"},
     )  # fmt: skip
     assert numbers["P1"].encode() in page.content
+
+
+def test_possible_splits_come_first_and_a_full_queue_says_more_are_waiting(client, pair, monkeypatch):
+    register_victims(body="E23000005", records=[person("W1", given_name="Amy", email=None)], by=None)
+    third = VictimRecord.objects.using("vault").order_by("-id")[0]
+    actions.raise_pairs([(pair.left_id, third.id, 0.9)], by=None, actor_label="linkage")
+    split = actions.request_split(
+        value=VictimRecord.objects.using("vault").order_by("id")[0].jjn.display,
+        reason="two dates of birth",
+        by=None,
+        actor_label="linkage",
+    )
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    page = client.get(reverse("identity:review")).content.decode()
+    items = [int(found) for found in re.findall(r'href="/identity/review/(\d+)/"', page)]
+    assert items[0] == split.id and len(items) == 3
+    assert "data-more-waiting" not in page
+    monkeypatch.setattr("identity.queries.QUEUE_SHOWN", 2)
+    page = client.get(reverse("identity:review")).content.decode()
+    assert re.findall(r'href="/identity/review/(\d+)/"', page) == [str(split.id), str(items[1])]
+    assert "The first 2 items you can decide are listed." in page
 
 
 def test_the_review_queue_needs_few_queries(client, pair, django_assert_max_num_queries):
