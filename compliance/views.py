@@ -116,6 +116,7 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
             "run": run,
             "period": period,
             "figure": figure,
+            "is_national": figure.force == ALL and figure.body == ALL,
             "series": series,
             "chart": chart,
             "area": labels.area_of(figure.force, figure.body),

@@ -83,6 +83,10 @@ def test_a_national_analyst_s_list_leads_each_metric_with_england_and_wales(clie
     assert len(metrics) > 1 and set(firsts) == {("England and Wales", "All bodies")}
     national = client.get(metric_url("R8.hearing_info_1wd", force="ALL", body="ALL")).content.decode()
     assert "R8.hearing_info_1wd · 2025-26 Q1 · England and Wales · All bodies" in national
+    # The England and Wales figure is not compared with itself.
+    assert "data-comparison" not in national and "which every area and body is compared with" in national
+    own = client.get(metric_url("R8.hearing_info_1wd", force=FORCE, body="ALL")).content.decode()
+    assert 'data-comparison="national"' in own and 'data-comparison="similar"' in own
     # For anyone else the England and Wales figure is the comparison beside their own, not a row of the list.
     signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
     rows = figure_rows(client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode())
