@@ -134,12 +134,14 @@ def test_another_bodys_submission_is_not_found(signed_in, bodies, tmp_path):
 
 
 def test_token_shown_once_stored_hashed_and_revocable(signed_in):
+    assert "Your body has no tokens yet." in signed_in.get("/submissions/tokens/").content.decode()
     page = signed_in.post("/submissions/tokens/", {"name": "nightly export"}).content.decode()
     token = ApiToken.objects.get()
     start = page.index('<code id="new-token">') + len('<code id="new-token">')
     secret = page[start : page.index("</code>", start)]
     assert secret.startswith("jj_") and len(secret) > 40
-    assert secret not in signed_in.get("/submissions/tokens/").content.decode()
+    listed = signed_in.get("/submissions/tokens/").content.decode()
+    assert secret not in listed and "nightly export" in listed and "no tokens yet" not in listed
     signed_in.post(f"/submissions/tokens/{token.pk}/revoke/")
     token.refresh_from_db()
     assert token.revoked_at is not None
