@@ -52,9 +52,15 @@ class LinkSummary:
 
     def line(self) -> str:
         return (
-            f"{self.records} records linked: {self.new_jjns} new JJNs since the last run, {self.merges} merges, "
-            f"{self.review_items} new review items, {self.split_requests} possible splits sent to review"
+            f"{_counted(self.records, 'record')} linked: {_counted(self.new_jjns, 'new JJN')} since the last run, "
+            f"{_counted(self.merges, 'merge')}, {_counted(self.review_items, 'new review item')}, "
+            f"{_counted(self.split_requests, 'possible split')} sent to review"
         )
+
+
+def _counted(count: int, noun: str) -> str:
+    """`1 merge`, `1,013 merges`: the summary is read by people; scripts read the audit event's details."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def export_records(

@@ -78,7 +78,7 @@ def test_link_merges_the_same_person_and_prints_a_summary():
     cps = people()
     code, output = run("link", "--verbosity", "0")
     assert code == 0
-    assert "5 records linked" in output and "1 merges" in output
+    assert "5 records linked: " in output and ", 1 merge, " in output and "0 possible splits sent" in output
     p1 = VictimRecord.objects.using("vault").get(body="E23000036", person_ref="P1").jjn.display
     assert registry.resolve(cps["C1"]) == p1
     assert AuditEvent.objects.filter(action="identity.link").exists()
