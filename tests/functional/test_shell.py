@@ -70,6 +70,22 @@ def test_the_403_page_is_accessible_and_the_audit_log_shows_the_refusal(page, re
     assert any("analyst" in row and "access.refused" in row for row in rows)
     assert_accessible(page)
 
+    # The administrator narrows the log to the refusal, then mistypes a day.
+    page.get_by_text("Find events").click()
+    page.get_by_label("Action").select_option("access.refused")
+    page.get_by_label("Who").fill("ANALYST")
+    page.get_by_role("button", name="Show events").click()
+    rows = page.locator("tbody tr").all_inner_texts()
+    assert len(rows) == 1 and "access.refused" in rows[0]
+    assert page.get_by_text("1 event matches the filters.").is_visible()
+    assert_accessible(page)
+    page.get_by_label("From").fill("31/02/2026")
+    page.get_by_role("button", name="Show events").click()
+    assert page.locator(".govuk-error-summary").is_visible() and page.locator("tbody tr").count() == 0
+    page.locator(".govuk-error-summary a").click()
+    assert page.evaluate("document.activeElement.id") == "id_since"
+    assert_accessible(page)
+
 
 @pytest.mark.parametrize("kind", ["400", "500", "csrf"])
 def test_the_pages_rendered_without_a_request_are_accessible(page, kind):
