@@ -306,13 +306,14 @@ def display_numbers(ids: Iterable[int]) -> dict[int, str]:
 
 def record_agreement(
     *,
-    by: User,
+    by: User | None,
     organisation: Organisation,
     source_body: str,
     scope: str,
     reference: str,
     starts_on: date,
     ends_on: date | None,
+    actor_label: str = "",
 ) -> SharingAgreement:
     """Records a signed information-sharing agreement; it takes effect on its start date."""
     with transaction.atomic():
@@ -330,6 +331,7 @@ def record_agreement(
             target=f"agreement:{agreement.pk}",
             detail={"organisation": organisation.code, "source_body": source_body, "scope": scope,
                     "reference": reference, "starts_on": str(starts_on), "ends_on": str(ends_on or "")},
+            actor_label=actor_label,
         )  # fmt: skip
     return agreement
 

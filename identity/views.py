@@ -41,6 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_match": access.can_match(user),
             "can_review": access.can_open_review(user),
             "can_view_people": access.can_view_people(user),
+            "can_operate": access.can_operate(user),
             "open_counts": queries.open_review_counts() if access.can_open_review(user) else {},
             "overview": _linkage_overview() if access.can_see_linkage_overview(user) else None,
         },

@@ -43,6 +43,8 @@ class DemoSummary:
     refused_rows: list[str] = field(default_factory=list)
     linkage: str = ""
     figures: int = 0
+    # A victim whose journey the demo analyst can follow across their force and its partners.
+    person: str = ""
 
 
 def demo_dir() -> Path:
@@ -178,6 +180,61 @@ def _ingest_bodies(body_dirs: Sequence[Path], *, workers: int) -> Iterator[str]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def partners_of(force_code: str) -> list[str]:
+    """The bodies that serve a force's victims after the police: its Witness Care Unit, CPS area and probation
+    region (from the standard), and the courts."""
+    from analytics.metrics.catalogue import load_forces
+
+    force = next(f for f in load_forces() if f.code == force_code)
+    local = [force.witness_care_unit, force.cps_area, force.probation_region]
+    return [code for code in [*local, "HMCTS"] if code]
+
+
+def _share_with_partners(starts_on: date) -> list[str]:
+    """The demo submitter's force records a person-view sharing agreement with each partner, as an
+    administrator would on the agreements page, so the demo analyst sees a victim's whole journey."""
+    from accounts.models import Organisation
+    from identity.actions import record_agreement
+    from identity.models import SharingAgreement
+
+    force = Organisation.objects.get(code=CORRECTIONS_BODY)
+    partners = partners_of(CORRECTIONS_BODY)
+    for partner in partners:
+        if not SharingAgreement.objects.filter(organisation=force, source_body=partner).exists():
+            record_agreement(
+                by=None,
+                organisation=force,
+                source_body=partner,
+                scope=SharingAgreement.Scope.PERSON_VIEW,
+                reference=f"ISA-DEMO-{CORRECTIONS_BODY}-{partner}",
+                starts_on=starts_on,
+                ends_on=None,
+                actor_label="demo",
+            )
+    return partners
+
+
+def _person_to_follow(bodies: set[str]) -> str:
+    """The number whose records come from the most of `bodies`, one of them the demo submitter's force."""
+    from django.db.models import Count
+
+    from identity import jjn
+    from identity.models import VictimRecord
+    from identity.routers import VAULT_DB
+
+    records = VictimRecord.objects.using(VAULT_DB)
+    known_to_force = records.filter(body=CORRECTIONS_BODY).values("jjn_id")
+    best = (
+        records.filter(body__in=bodies, jjn_id__in=known_to_force)
+        .values("jjn_id", "jjn__number")
+        .annotate(bodies=Count("body", distinct=True))
+        .filter(bodies__gt=1)
+        .order_by("-bodies", "jjn_id")
+        .first()
+    )
+    return jjn.display(best["jjn__number"]) if best else ""
+
+
 class _Progress:
     """The steps already done, in `DATA_DIR/demo/progress.json`, so an interrupted build resumes."""
 
@@ -209,6 +266,7 @@ def build_demo(
     bodies' files are ingested at once, each body in a process of its own."""
     # Imported here: these pull in every app, and this module is imported by the command at start-up.
     from accounts.actions import sync_organisations
+    from analytics.metrics.periods import period_start
     from compliance.actions import TREND_QUARTERS, compute_compliance
     from identity.linkage import run_linkage
     from journeys.actions import Actor, load_code_mappings, submit
@@ -297,6 +355,14 @@ def build_demo(
     summary.linkage = progress.state["linkage"]
     say(f"  {summary.linkage}")
 
+    if "person" not in progress.state:
+        partners = _share_with_partners(period_start(periods[0]))
+        say(
+            f"  {CORRECTIONS_BODY} agrees to see its partners' records of its victims: {', '.join(partners)}."
+        )
+        progress.save(person=_person_to_follow({CORRECTIONS_BODY, *partners}))
+    summary.person = progress.state["person"]
+
     say(f"Computing every metric for each quarter (cut-off {cutoff}) ...")
     computed: dict[str, int] = progress.state.get("computed", {})
     # Each computation also gives the three quarters before its own (for trends), so one run in four covers
@@ -318,6 +384,7 @@ def build_demo(
                 "refused_rows": summary.refused_rows,
                 "linkage": summary.linkage,
                 "figures": summary.figures,
+                "person": summary.person,
             },
             indent=2,
         ),

@@ -61,6 +61,12 @@ class Command(BaseCommand):
                 f"  {account.username:<{width}}  {account.password:<{password_width}}  "
                 f"{account.role:<{role_width}}  {account.organisation_name}"
             )
+        if summary.person:
+            self.stdout.write("")
+            self.stdout.write(
+                "A victim's journey across the force and its partners (sign in as analyst, give a reason): "
+                f"http://127.0.0.1:8000/identity/people/{summary.person}/"
+            )
 
     def _set_up(self) -> None:
         """Sets up an installation that has never been (`make install` does the same): the demo can be run on

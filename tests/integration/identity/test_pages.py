@@ -240,6 +240,11 @@ def test_the_identity_start_page_lists_only_the_tools_a_role_may_use(client):
     page = client.get(reverse("identity:index")).content.decode()
     assert reverse("identity:match") in page
     assert reverse("identity:review") not in page and reverse("identity:find_person") not in page
+    assert reverse("identity:agreements") not in page
+    client.force_login(staff("admin", role="administrator", organisation_code="NAT"))
+    page = client.get(reverse("identity:index")).content.decode()
+    assert reverse("identity:agreements") in page and reverse("identity:review") in page
+    assert reverse("identity:find_person") not in page
 
 
 def test_a_split_is_decided_on_the_review_page(client):

@@ -8,12 +8,14 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from accounts.models import Organisation, Role, User
 from compliance.actions import compute_compliance
 from compliance.models import ComputationRun
 from compliance.queries import latest_run
 from identity.models import VictimRecord
+from identity.queries import person_view
 from journeys.models import Submission
-from synthetic.demo import CORRECTIONS_BODY, CORRECTIONS_FILE, build_demo, demo_dir
+from synthetic.demo import CORRECTIONS_BODY, CORRECTIONS_FILE, build_demo, demo_dir, partners_of
 
 pytestmark = [pytest.mark.django_db(databases=["default", "vault"]), pytest.mark.slow]
 
@@ -49,6 +51,15 @@ def test_the_demo_submits_every_file_links_people_and_computes_each_quarter(demo
         assert set(run.results.filter(period=period).values_list("body", flat=True)) >= AREA - {"PR-SW"}
     assert summary.figures == sum(run.row_count for run in ComputationRun.objects.all()) > 0
     assert any("Linking" in line for line in said)
+
+    # The force sees its partners' records of its victims; the demo names a victim to follow across them.
+    partners = partners_of(CORRECTIONS_BODY)
+    assert set(partners) == {"WCU-E23000036", "CPS-SW", "PR-SW", "HMCTS"}
+    analyst = User.objects.create_user("a", organisation=Organisation.objects.get(code=CORRECTIONS_BODY),
+                                       role=Role.ANALYST)  # fmt: skip
+    view = person_view(analyst, summary.person, purpose="demo check")
+    shown_bodies = {row["body"] for row in view.events}
+    assert view.withheld_bodies == [] and CORRECTIONS_BODY in shown_bodies and shown_bodies & set(partners)
 
     # Only the corrections file has refused rows; its report names each refused row and column.
     corrections = Submission.objects.get(rejected__gt=0)
