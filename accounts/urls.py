@@ -8,4 +8,5 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
     path("audit-log/", views.audit_log, name="audit_log"),
+    path("audit-log.csv", views.audit_log_download, name="audit_log_download"),
 ]

@@ -2,6 +2,7 @@
 the reason it was refused (NULL when the value is good). Each step is a small function ending `_sql`.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -394,6 +395,11 @@ def errors_sql(schema: TableSchema, file_name: str) -> str:
         FROM ingest_duplicates
     ) ORDER BY row, "column"
     """
+
+
+def escape_formula(text: str) -> str:
+    """The same rule in Python, for text written to CSV outside DuckDB."""
+    return f"'{text}" if re.match(_FORMULA_PATTERN, text) else text
 
 
 def escape_formula_sql(expression: str) -> str:

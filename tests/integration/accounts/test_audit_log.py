@@ -1,5 +1,7 @@
 """The audit log page: an administrator finds events by action, person, target, outcome and day, a page at a time."""
 
+import csv
+import io
 import re
 from datetime import UTC, datetime
 
@@ -87,3 +89,36 @@ def test_the_whole_log_is_reachable_a_page_at_a_time_keeping_the_filters(client,
 def test_the_filters_are_in_welsh_too(client, log):
     page = client.get("/cy/account/audit-log/", {"who": "ben"}).content.decode()
     assert "Find events" not in page and "Show events" not in page
+
+
+def test_the_events_found_download_as_csv_and_the_download_is_audited(client, log, admin):
+    page = client.get("/account/audit-log/", {"who": "ben", "page": "1"}).content.decode()
+    assert 'href="/account/audit-log.csv?who=ben"' in page and "Download these events (CSV)" in page
+    response = client.get("/account/audit-log.csv", {"who": "ben"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["action"], row["who"], row["outcome"]) for row in rows] == [
+        ("access.refused", "ben", "refused"),
+        ("identity.person_view", "Ben", "ok"),
+    ]
+    assert rows[1]["at"] == "2026-07-02T00:30:00+01:00" and rows[1]["purpose"] == "Clerical review"
+    export = AuditEvent.objects.get(action="audit.export")
+    assert (export.actor_label, export.detail) == ("admin", {"who": "ben", "events": 2})
+
+
+def test_text_a_spreadsheet_would_run_is_escaped_in_the_download(client, admin):
+    record(by=admin, action="identity.person_view", target="jjn:JJ-7KDA-94FX-HMQF", purpose='=HYPERLINK("x")')
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(client.get("/account/audit-log.csv").streaming_content).decode()))
+    )
+    assert rows[0]["purpose"] == '\'=HYPERLINK("x")'
+
+
+def test_only_administrators_download_the_log_and_a_wrong_filter_goes_back_to_the_page(client, admin, log):
+    response = client.get("/account/audit-log.csv", {"since": "31/02/2026"})
+    assert response.status_code == 302 and response["Location"] == "/account/audit-log/?since=31%2F02%2F2026"
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
+    factories.organisation("E23000036", name="Avon and Somerset")
+    client.force_login(factories.user("analyst", role=Role.ANALYST))
+    assert client.get("/account/audit-log.csv").status_code == 403
