@@ -83,13 +83,13 @@ def lake_with_two_bodies(numbers: dict[str, str]) -> duckdb.DuckDBPyConnection:
     jjn = numbers["P1"]
     con.execute(
         "INSERT INTO crimes VALUES"
-        f" ('E23000036', 'E23000036', 'CR1', 'P1', '{jjn}', 'VAP', '2026-01-05 10:00+00', '2026-01-05', '2026-01-05', 'Y', 'N', NULL, NULL),"
-        f" ('E23000036', 'E23000036', 'CR2', 'P1', '{jjn}', 'THF', '2026-03-01 10:00+00', '2026-03-01', '2026-03-01', 'N', 'N', '18', '2026-04-01')"
+        f" ('E23000036', 'E23000036', 'CR1', 'P1', '{jjn}', 'violence', '2026-01-05 10:00+00', '2026-01-05', '2026-01-05', 'Y', 'N', NULL, NULL),"
+        f" ('E23000036', 'E23000036', 'CR2', 'P1', '{jjn}', 'theft', '2026-03-01 10:00+00', '2026-03-01', '2026-03-01', 'N', 'N', '18', '2026-04-01')"
     )
     con.execute(
         "INSERT INTO events VALUES"
         f" ('E23000036', 'E23000036', 'CR1', 'P1', '{jjn}', 'written_confirmation_sent', '2026-01-06 09:00+00', '2026-01-06', NULL, 1),"
-        f" ('CPS-SW', 'E23000036', 'CR1', 'P1', '{jjn}', 'charge_decision', '2026-02-01 09:00+00', '2026-02-01', 'charged', 2)"
+        f" ('CPS-SW', 'E23000036', 'CR1', 'P1', '{jjn}', 'decision_not_to_proceed', '2026-02-01 09:00+00', '2026-02-01', 'cps_no_charge', 2)"
     )
     return con
 
@@ -100,7 +100,7 @@ def test_rows_from_a_body_without_an_agreement_are_withheld_and_the_refusal_audi
     view = queries.person_view(
         viewer, numbers["P1"], purpose="case conference", con=lake_with_two_bodies(numbers)
     )
-    assert [row["event_type"] for row in view.events] == ["charge_decision"]
+    assert [row["event_type"] for row in view.events] == ["decision_not_to_proceed"]
     assert view.crimes == [] and view.withheld_bodies == ["E23000036"]
     refused = AuditEvent.objects.get(action="identity.person_view", outcome="refused")
     assert refused.detail["withheld_bodies"] == ["E23000036"] and refused.purpose == "case conference"
@@ -117,6 +117,29 @@ def test_with_an_agreement_the_view_shows_crimes_across_merged_numbers_and_repea
     assert (view.crime_count, view.forces, view.repeat_victim) == (2, ["E23000036"], True)
     assert (view.first_report, view.last_report) == (date(2026, 1, 5), date(2026, 3, 1))
     assert not AuditEvent.objects.filter(action="identity.person_view", outcome="refused").exists()
+
+
+def test_the_journey_reads_in_the_standard_s_words_not_its_codes():
+    numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
+    viewer = staff("cps", role="analyst", organisation_code="CPS-SW")
+    agreement(viewer, "E23000036", starts_on=date(2025, 1, 1))
+    view = queries.person_view(
+        viewer, numbers["P1"], purpose="case conference", con=lake_with_two_bodies(numbers)
+    )
+    page = render_to_string("identity/person.html", {"view": view, "split_form": None})
+    cells = re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', page)
+    assert cells[:6] == [
+        "5 January 2026",
+        "Avon and Somerset",
+        "CR1",
+        "Violence against the person",
+        "Yes",
+        "—",
+    ]
+    assert cells[6:12] == ["1 March 2026", "Avon and Somerset", "CR2", "Theft", "No",
+                           "Investigation complete, no suspect identified"]  # fmt: skip
+    assert "CPS decision not to charge" in page and "6 January 2026" in page
+    assert "decision_not_to_proceed" not in page and "E23000036" not in page
 
 
 def test_an_expired_agreement_no_longer_counts():
