@@ -137,6 +137,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "en"
+# Dates as GOV.UK writes them in English ("18 June 2024"); Welsh uses Django's own `cy` formats.
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 TIME_ZONE = "Europe/London"
