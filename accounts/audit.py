@@ -1,9 +1,8 @@
 """The one way to write the audit log. Every write action in the project calls `record`."""
 
-import csv
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Max, QuerySet
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from analytics.ingest.validate import escape_formula
+from config.csv_lines import csv_lines
 
 SYSTEM = "system"
 
@@ -63,34 +63,37 @@ def search(
         events = events.filter(target__icontains=target)
     if outcome:
         events = events.filter(outcome=outcome)
+    # Bounds on the instant itself (not its date), so the index on `at` serves them.
     if since is not None:
-        events = events.filter(at__date__gte=since)
+        events = events.filter(at__gte=_start_of(since))
     if until is not None:
-        events = events.filter(at__date__lte=until)
+        events = events.filter(at__lt=_start_of(until + timedelta(days=1)))
     return events
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of `day` in the service's time zone (London), as an aware instant."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 EXPORT_COLUMNS = ("at", "who", "organisation", "action", "target", "outcome", "purpose", "detail")
 
 
-class _Line:
-    """What `csv.writer` writes to: hands back each line it is given."""
-
-    def write(self, line: str) -> str:
-        return line
+def _rows(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:
+    yield list(EXPORT_COLUMNS)
+    for event in events.iterator(chunk_size=2000):
+        texts = (event.actor_label, event.organisation_code, event.action, event.target, event.outcome,
+                 event.purpose, json.dumps(event.detail, sort_keys=True, ensure_ascii=False))  # fmt: skip
+        yield [
+            timezone.localtime(event.at).isoformat(timespec="seconds"),
+            *(escape_formula(t) for t in texts),
+        ]
 
 
 def export_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
     """The events as CSV, a line at a time: the time in London with its offset, the detail as JSON. Text a
     spreadsheet would run as a formula (a purpose typed as `=...`) starts with an apostrophe."""
-    writer = csv.writer(_Line(), lineterminator="\n")
-    yield writer.writerow(EXPORT_COLUMNS)
-    for event in events.iterator(chunk_size=2000):
-        texts = (event.actor_label, event.organisation_code, event.action, event.target, event.outcome,
-                 event.purpose, json.dumps(event.detail, sort_keys=True, ensure_ascii=False))  # fmt: skip
-        yield writer.writerow(
-            [timezone.localtime(event.at).isoformat(timespec="seconds"), *(escape_formula(t) for t in texts)]
-        )
+    return csv_lines(_rows(events))
 
 
 def export(by: User, filters: dict[str, Any]) -> Iterator[str]:

@@ -1,6 +1,5 @@
 """Stored figures as CSV rows: the columns of `justice-journey metrics --format csv` and of the page's download."""
 
-import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -9,6 +8,7 @@ from accounts.models import User
 from analytics.metrics import OUTPUT_COLUMNS
 from compliance import queries
 from compliance.models import ComputationRun, MetricResult
+from config.csv_lines import csv_lines
 
 
 def cell(value: Any, *, rates_as_fractions: bool = True) -> str:
@@ -27,18 +27,9 @@ def rows(results: Iterable[MetricResult]) -> Iterator[list[str]]:
         yield [cell(getattr(result, column)) for column in OUTPUT_COLUMNS]
 
 
-class _Line:
-    """What `csv.writer` writes to: hands back each line it is given."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
 def lines(results: Iterable[MetricResult]) -> Iterator[str]:
     """The CSV text, a line at a time (for a streamed download)."""
-    writer = csv.writer(_Line(), lineterminator="\n")
-    for row in rows(results):
-        yield writer.writerow(row)
+    return csv_lines(rows(results))
 
 
 def download(
