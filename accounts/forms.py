@@ -1,12 +1,15 @@
 import re
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
+
+if TYPE_CHECKING:  # django-stubs is a development tool, not installed in service
+    from django_stubs_ext import StrOrPromise
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
 ACTION_NAME = re.compile(r"[a-z_]+(\.[a-z_]+)*")
@@ -28,6 +31,16 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
 
 
+def _day_field(label: "StrOrPromise", hint: "StrOrPromise", invalid: "StrOrPromise") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=hint,
+        error_messages={"invalid": invalid},
+    )
+
+
 class AuditFilterForm(forms.Form):
     """What an administrator can narrow the audit log to. Every field may be left empty."""
 
@@ -42,19 +55,13 @@ class AuditFilterForm(forms.Form):
         help_text=_("For example, a Justice Journey Number as JJ-7KDA-94FX-HMQF, or body:E23000036"),
     )
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
-    since = forms.DateField(
-        label=_("From"),
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text=_("A day, for example 2026-11-30 or 30/11/2026"),
-        error_messages={"invalid": _("Enter the first day as a date, for example 2026-11-30")},
+    since = _day_field(
+        _("From"),
+        _("A day, for example 2026-11-30 or 30/11/2026"),
+        _("Enter the first day as a date, for example 2026-11-30"),
     )
-    until = forms.DateField(
-        label=_("To"),
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text=_("The last day, included"),
-        error_messages={"invalid": _("Enter the last day as a date, for example 2026-11-30")},
+    until = _day_field(
+        _("To"), _("The last day, included"), _("Enter the last day as a date, for example 2026-11-30")
     )
 
     def __init__(self, data: Any, *, actions: Sequence[str]) -> None:
