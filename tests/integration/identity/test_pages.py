@@ -246,6 +246,10 @@ def test_administrators_record_and_end_agreements_which_are_audited(client):
     assert answer.status_code == 302
     assert "E23000036" in queries.access.agreed_bodies(cps, "person_view", on=date(2026, 6, 1))
     agreement_id = SharingAgreement.objects.get().pk
+    assert (
+        reverse("identity:end_agreement", args=[agreement_id])
+        in client.get(reverse("identity:agreements")).content.decode()
+    )
     client.post(reverse("identity:end_agreement", args=[agreement_id]), {"ends_on": "2026-03-31"})
     assert "E23000036" not in queries.access.agreed_bodies(cps, "person_view", on=date(2026, 6, 1))
     assert (
@@ -254,6 +258,10 @@ def test_administrators_record_and_end_agreements_which_are_audited(client):
         ).count()
         == 2
     )
+    page = client.get(reverse("identity:agreements")).content.decode()
+    # Ended (31 March 2026 is past): no end form any more, only its dates, written out.
+    assert "data-ended" in page and reverse("identity:end_agreement", args=[agreement_id]) not in page
+    assert "1 Jan 2026" in page and "31 Mar 2026" in page
     client.force_login(cps)
     assert client.get(reverse("identity:agreements")).status_code == 403
 
