@@ -275,14 +275,12 @@ def agreements(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Agreement recorded."))
         return redirect("identity:agreements")
+    today = timezone.localdate()
     listed = SharingAgreement.objects.select_related("organisation").order_by(
         "organisation__name", "source_body"
     )
-    return render(
-        request,
-        "identity/agreements.html",
-        {"form": form, "agreements": listed, "today": timezone.localdate()},
-    )
+    rows = [(agreement, agreement.ended_before(today)) for agreement in listed]
+    return render(request, "identity/agreements.html", {"form": form, "rows": rows, "today": today})
 
 
 @role_required(*access.OPERATOR_ROLES)

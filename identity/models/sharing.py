@@ -51,3 +51,7 @@ class SharingAgreement(models.Model):
 
     def in_force_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def ended_before(self, day: date) -> bool:
+        """Its last day is past: there is nothing left to end."""
+        return self.ends_on is not None and self.ends_on < day
