@@ -10,43 +10,35 @@ from functools import lru_cache
 
 from django import template
 
-from analytics.standard import available_versions, load_standard
+from analytics.standard import Standard, available_versions, load_standard
 
 register = template.Library()
 
 
 @lru_cache(maxsize=1)
-def _body_names() -> dict[str, str]:
-    """Read once per process: the versions on disk change only with a release."""
-    return {code: body.name for code, body in load_standard(available_versions()[-1]).bodies.items()}
-
-
-@lru_cache(maxsize=1)
-def _standard_names() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    """(code list -> code -> name, event type -> the code list of its detail), read once per process."""
-    standard = load_standard(available_versions()[-1])
-    details = {
-        code: event.detail_codelist for code, event in standard.event_types.items() if event.detail_codelist
-    }
-    return standard.codes, details
+def _newest() -> Standard:
+    """Found once per process: the versions on disk change only with a release."""
+    return load_standard(available_versions()[-1])
 
 
 @register.filter
 def code_name(code: str | None, codelist: str) -> str:
     if code is None or code == "":
         return ""
-    return _standard_names()[0].get(codelist, {}).get(str(code), str(code))
+    return _newest().codes.get(codelist, {}).get(str(code), str(code))
 
 
 @register.filter
 def detail_name(detail: str | None, event_type: str) -> str:
-    codelist = _standard_names()[1].get(event_type)
+    event = _newest().event_types.get(event_type)
+    codelist = event.detail_codelist if event is not None else None
     return code_name(detail, codelist) if codelist else (detail or "")
 
 
 @register.filter
 def body_name(code: str) -> str:
-    return _body_names().get(code, code)
+    body = _newest().bodies.get(code)
+    return body.name if body is not None else code
 
 
 @register.filter
