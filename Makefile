@@ -42,12 +42,13 @@ assets/build/.built: node_modules/.installed $(ASSET_SOURCES)
 .env: .env.example
 	@scripts/write-env $(PYTHON_FOR_VENV)
 
+# The site and, beside it, the worker that recomputes the figures after each submission.
 demo: install
 	DEBUG=true $(JJ) demo
-	DEBUG=true $(JJ) runserver 127.0.0.1:8000
+	DEBUG=true scripts/serve 127.0.0.1:8000
 
 serve: install
-	DEBUG=true $(JJ) runserver 127.0.0.1:8000
+	DEBUG=true scripts/serve 127.0.0.1:8000
 
 # One worker per core; a file's tests stay together so its module fixtures (a Spark session) start once.
 test: install

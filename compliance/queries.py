@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.access import can_view_national, visible_body_codes
 from accounts.models import Role, User
+from analytics.metrics.periods import parse_period
 from analytics.metrics.sql import ALL
 from compliance.models import ComputationRun, MetricResult
 
@@ -16,6 +17,24 @@ def latest_run(period: str) -> ComputationRun | None:
         if run.period == period or period in (run.periods or []):
             return ComputationRun.objects.get(pk=run.pk)
     return None
+
+
+def quarters_with_figures() -> list[str]:
+    """Every quarter whose latest run (`latest_run`) holds figures for it, newest quarter first.
+
+    By quarter, not by when it ran: a quarter computed again last, or an empty run (a quarter with no data
+    yet), never hides the newest figures.
+    """
+    latest: dict[str, int] = {}
+    for run in ComputationRun.objects.only("id", "period", "periods")[:_RECENT_RUNS]:
+        for period in [run.period, *(run.periods or [])]:
+            latest.setdefault(period, run.pk)
+    held = [
+        period
+        for period, run_id in latest.items()
+        if MetricResult.objects.filter(run_id=run_id, period=period).exists()
+    ]
+    return sorted(held, key=parse_period, reverse=True)
 
 
 def figures(

@@ -17,7 +17,10 @@ ALL = "ALL"
 FIGURES_PER_PAGE = 200
 
 
-def _period_and_run(request: HttpRequest) -> tuple[str, ComputationRun | None]:
+def _period_and_run(
+    request: HttpRequest, quarters: list[str] | None = None
+) -> tuple[str, ComputationRun | None]:
+    """The quarter asked for, or else the newest quarter with figures, and the latest run that computed it."""
     period = request.GET.get("period", "").strip()
     if period:
         try:
@@ -25,13 +28,19 @@ def _period_and_run(request: HttpRequest) -> tuple[str, ComputationRun | None]:
         except PeriodError:
             raise Http404(_("There is no such period.")) from None
         return period, queries.latest_run(period)
+    quarters = queries.quarters_with_figures() if quarters is None else quarters
+    if quarters:
+        return quarters[0], queries.latest_run(quarters[0])
     run = ComputationRun.objects.first()
     return (run.period if run else ""), run
 
 
 @role_required(*RESULT_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
-    period, run = _period_and_run(request)
+    quarters = queries.quarters_with_figures()
+    period, run = _period_and_run(request, quarters)
+    if period and period not in quarters:
+        quarters = sorted([period, *quarters], key=parse_period, reverse=True)
     chosen_metric = request.GET.get("metric", "").strip()
     chosen_area = request.GET.get("force", "").strip()
     infos = metric_infos()
@@ -51,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "compliance/index.html",
         {
             "period": period,
+            "quarters": quarters,
             "run": run,
             "rows": listed["page"].object_list,
             **listed,

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks_db",
     # The data flow, in order.
     "standard",
     "identity",
@@ -159,7 +160,10 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
+# Background work (the compliance recompute after each submission) waits in the main database until a worker
+# (`justice-journey db_worker`) runs it, so no request waits for it. TASKS_BACKEND can name another backend:
+# django.tasks.backends.immediate.ImmediateBackend runs each task at once, in the process that asks for it.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Secure by default; relaxed only in DEBUG for local development over plain HTTP.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.db import connections
 
 
 @pytest.fixture(autouse=True)
@@ -7,3 +10,32 @@ def _isolated_data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     settings.LAKE_DIR = tmp_path / "data" / "lake"
     settings.DATA_DIR.mkdir(parents=True)
+
+
+# Append-only guards (database triggers) and the database each lives in.
+APPEND_ONLY_GUARDS = [
+    ("accounts.migrations.0002_audit_append_only", "default"),
+    ("identity.migrations.0002_registry_append_only", "vault"),
+]
+
+
+@pytest.fixture(scope="module")
+def append_only_tables_clearable(django_db_setup, django_db_blocker):
+    """Lets a transactional test's database flush empty the append-only tables, then restores the guards.
+
+    Module-scoped, so it is set up before and torn down after every test's transactional database fixture,
+    whose flush would otherwise be refused by the append-only triggers (the audit log, the JJN registry).
+    """
+    guards = [(importlib.import_module(module), alias) for module, alias in APPEND_ONLY_GUARDS]
+    with django_db_blocker.unblock():
+        for guard, alias in guards:
+            with connections[alias].schema_editor() as editor:
+                guard.backward(None, editor)
+    yield
+    with django_db_blocker.unblock():
+        for guard, alias in guards:
+            with connections[alias].schema_editor() as editor:
+                guard.forward(None, editor)
+        # Opened by a live server's threads or a worker, these connections are not the ones Django closes before
+        # dropping the test databases; PostgreSQL refuses to drop a database still in use.
+        connections.close_all()

@@ -12,8 +12,9 @@ nothing visible or everything. Folders and files starting with `_` are ignored b
 import fcntl
 import json
 import os
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,27 @@ def committed_submissions(lake_dir: Path) -> set[int]:
     if not folder.is_dir():
         return set()
     return {int(path.stem) for path in folder.glob("*.json") if path.stem.isdigit()}
+
+
+# A quarter's partition folder, `period=2025-26Q1`; rows with no date are in none.
+_QUARTER_FOLDER = re.compile(r"period=(\d{4}-\d{2})(Q[1-4])")
+
+
+def committed_periods(lake_dir: Path, tables: Sequence[str] = ("crimes", "events", "returns")) -> set[str]:
+    """The quarters ("2025-26 Q1") that committed submissions of `tables` hold rows for, read from the
+    partition folders alone: no data file is opened."""
+    committed = committed_submissions(lake_dir)
+    periods: set[str] = set()
+    for table in tables:
+        root = lake_dir / table
+        if not committed or not root.is_dir():
+            continue
+        for folder in root.glob("body=*/period=*/submission=*"):
+            submission = folder.name.removeprefix("submission=")
+            quarter = _QUARTER_FOLDER.fullmatch(folder.parent.name)
+            if quarter and submission.isdigit() and int(submission) in committed:
+                periods.add(f"{quarter[1]} {quarter[2]}")
+    return periods
 
 
 def committed_files(lake_dir: Path, table: str, body: str | None = None) -> list[str]:

@@ -1,6 +1,5 @@
 """Browser tests: Playwright drives Debian's Chromium against the live test server; axe-core checks each page."""
 
-import importlib
 import os
 from pathlib import Path
 
@@ -60,33 +59,9 @@ def _short_lived_connections():
         connections.settings[alias]["CONN_MAX_AGE"] = 0
 
 
-# Append-only guards (database triggers) and the database each lives in.
-APPEND_ONLY_GUARDS = [
-    ("accounts.migrations.0002_audit_append_only", "default"),
-    ("identity.migrations.0002_registry_append_only", "vault"),
-]
-
-
 @pytest.fixture(scope="module", autouse=True)
-def _append_only_tables_clearable(django_db_setup, django_db_blocker):
-    """Lets the live-server tests' database flush empty the append-only tables, then restores the guards.
-
-    Module-scoped, so it is set up before and torn down after every test's transactional database fixture,
-    whose flush would otherwise be refused by the append-only triggers (the audit log, the JJN registry).
-    """
-    guards = [(importlib.import_module(module), alias) for module, alias in APPEND_ONLY_GUARDS]
-    with django_db_blocker.unblock():
-        for guard, alias in guards:
-            with connections[alias].schema_editor() as editor:
-                guard.backward(None, editor)
-    yield
-    with django_db_blocker.unblock():
-        for guard, alias in guards:
-            with connections[alias].schema_editor() as editor:
-                guard.forward(None, editor)
-        # Opened while Playwright runs, these connections are not the ones Django closes before dropping the
-        # test databases; PostgreSQL refuses to drop a database still in use.
-        connections.close_all()
+def _live_server_flush(append_only_tables_clearable):
+    """Every browser test runs against the live server, on a transactional database that is flushed after."""
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def computed(reference_data, tmp_path):
 def test_an_analyst_narrows_the_list_opens_a_figure_and_reads_its_chart_and_counts(page, computed):
     sign_in(page, "analyst")
     page.get_by_role("link", name="Compliance", exact=True).click()
-    page.get_by_label("Quarter").fill("2025-26 Q1")
+    page.get_by_label("Quarter").select_option("2025-26 Q1")
     page.get_by_role("button", name="Show figures").click()
     assert page.get_by_role("link", name=CONFIRMATION).count() == 1
     assert_accessible(page)

@@ -29,6 +29,13 @@ OTHER_APPS: dict[str, dict[str, Data]] = {
     "axes.AccessAttemptExpiration": {"access_attempt": OP, "expires_at": OP},
     "axes.AccessLog": {"id": OP, "user_agent": ST, "ip_address": ST, "username": ST, "http_accept": OP,
                        "path_info": OP, "attempt_time": OP, "logout_time": OP, "session_hash": SE},
+    # Background tasks: their arguments and results are identifiers and counts (a body code, a submission
+    # number, a run), never a person's details.
+    "django_tasks_database.DBTaskResult": {"id": OP, "status": OP, "enqueued_at": OP, "started_at": OP,
+                                           "finished_at": OP, "args_kwargs": OP, "priority": OP, "task_path": OP,
+                                           "worker_ids": OP, "queue_name": OP, "backend_name": OP,
+                                           "run_after": OP, "return_value": OP, "exception_class_path": OP,
+                                           "traceback": OP},
 }  # fmt: skip
 
 

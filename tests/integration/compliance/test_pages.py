@@ -228,3 +228,42 @@ def test_administrators_cannot_download_figures(client, computed):
         reverse("compliance:download"), {"period": "2025-26 Q1"}
     )
     assert page.status_code == 403
+
+
+def quarter_options(text: str) -> list[tuple[str, bool]]:
+    select = re.search(r'<select class="govuk-select" id="period" name="period">(.*?)</select>', text, re.S)
+    assert select, "the page offers no list of quarters"
+    return [
+        (value, bool(selected))
+        for value, selected in re.findall(r'<option value="([^"]*)"( selected)?>', select[1])
+    ]
+
+
+def test_the_page_opens_on_the_newest_quarter_with_figures_and_offers_each_quarter(client, computed):
+    # Computed later, and for quarters with no data: neither hides the newest figures.
+    call_command("compute", "--period", "2026-27 Q3", "--cutoff", "2026-12-01", stdout=None)
+    call_command("compute", "--period", "2024-25 Q1", "--cutoff", "2025-08-15", stdout=None)
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+
+    text = client.get(reverse("compliance:index")).content.decode()
+
+    assert quarter_options(text) == [("2025-26 Q1", True)]
+    assert "Figures for 2025-26 Q1" in text and "Written confirmation" in text
+
+
+def test_a_quarter_asked_for_by_its_address_is_shown_even_without_figures(client, computed):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+
+    text = client.get(reverse("compliance:index"), {"period": "2024-25 Q1"}).content.decode()
+
+    assert quarter_options(text) == [("2025-26 Q1", False), ("2024-25 Q1", True)]
+    assert "No figures have been computed for this quarter yet." in text
+
+
+def test_with_nothing_computed_the_page_says_so_and_offers_no_quarters(client, bodies):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+
+    text = client.get(reverse("compliance:index")).content.decode()
+
+    assert "No figures have been computed for this quarter yet." in text
+    assert 'id="period"' not in text

@@ -5,6 +5,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from analytics.ingest import committed_files
+from analytics.ingest.lake import committed_periods
 from tests.factories.journeys import crime, event, victim, write_csv
 
 
@@ -49,6 +50,17 @@ def test_partitioned_by_table_body_period_and_submission(store, tmp_path):
     [path] = [p for p in committed_files(store.lake, "crimes") if "Q2" in p]
     table = pq.read_table(path)
     assert str(table.schema.field("reported_at").type) == "timestamp[us, tz=UTC]"
+
+
+def test_the_quarters_held_are_those_of_committed_rows(store, tmp_path):
+    assert committed_periods(store.lake) == set()
+    rows = [crime(1), crime(2, recorded_at="2025-10-02T09:00", reported_at="2025-10-02T08:00")]
+    store.send(write_csv(tmp_path / "crimes.csv", rows))
+    store.send(write_csv(tmp_path / "victims.csv", [victim(1)]))  # victims are in no quarter
+    # A submission still being published (no commit marker yet) holds no quarter.
+    (store.lake / "events" / "body=E23000036" / "period=2026-27Q1" / "submission=99").mkdir(parents=True)
+    assert committed_periods(store.lake) == {"2025-26 Q1", "2025-26 Q3"}
+    assert committed_periods(store.lake, ["events"]) == set()
 
 
 def test_local_codes_are_mapped_and_recorded(store, tmp_path):
