@@ -14,6 +14,8 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
+from accounts.audit import record
+from accounts.models import AuditEvent
 from analytics.ingest.lake import committed_periods
 from analytics.metrics import MetricsError, period_of
 from analytics.metrics.periods import parse_period
@@ -74,11 +76,10 @@ def recompute(body: str = "", submission: int | None = None, cutoff: str | None 
                 "figures": covered.row_count,
                 "submission": submission,
             }
+    actor_label = f"{ACTOR} {submission or ''}".strip()
     try:
-        run = compute_compliance(
-            period=period, cutoff=cut, by=None, actor_label=f"{ACTOR} {submission or ''}".strip()
-        )
-    except MetricsError as error:
+        run = compute_compliance(period=period, cutoff=cut, by=None, actor_label=actor_label)
+    except MetricsError as error:  # a reason in the data, already in the audit log
         return {
             "status": "failed",
             "period": period,
@@ -86,6 +87,15 @@ def recompute(body: str = "", submission: int | None = None, cutoff: str | None 
             "body": body,
             "submission": submission,
         }
+    except Exception as error:
+        # Anything else (a store that cannot be read, a database that refuses the figures) fails the task,
+        # which keeps its traceback; the audit log says so too, where administrators look.
+        record(
+            by=None, action="compliance.compute", target=period, outcome=AuditEvent.Outcome.FAILED,
+            detail={"cutoff": cut.isoformat(), "submission": submission, "error": f"{type(error).__name__}: {error}"},
+            actor_label=actor_label,
+        )  # fmt: skip
+        raise
     return {
         "status": "done",
         "period": period,

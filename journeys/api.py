@@ -17,6 +17,7 @@ from accounts.audit import record
 from accounts.models import AuditEvent
 from analytics.ingest import FileRejected, file_format
 from journeys import actions, queries
+from journeys.figures import figures_of
 from journeys.models import ApiToken, Submission
 
 MAX_RECORDS = 100_000
@@ -73,6 +74,8 @@ class SubmissionOut(Schema):
     events_without_crime: int
     errors: list[RowErrorOut]
     summary: str
+    figures: str | None = None
+    figures_period: str = ""
 
 
 class Problem(Schema):
@@ -80,7 +83,9 @@ class Problem(Schema):
 
 
 def _out(submission: Submission, *, errors: bool = True) -> dict[str, Any]:
+    """One submission; `errors=False` (the list) leaves out its rejected rows and where its figures stand."""
     shown = list(queries.report_rows(submission, ERRORS_SHOWN)) if errors else []
+    figures = figures_of(submission) if errors else None
     return {
         "id": submission.pk,
         "body": submission.body.code,
@@ -96,6 +101,8 @@ def _out(submission: Submission, *, errors: bool = True) -> dict[str, Any]:
         "events_without_crime": submission.events_without_crime,
         "errors": [{**row, "row": int(row["row"])} for row in shown],
         "summary": submission.summary,
+        "figures": figures.state.value if figures else None,
+        "figures_period": figures.period if figures else "",
     }
 
 

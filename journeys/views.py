@@ -15,6 +15,7 @@ from accounts.access import refuse, role_required
 from accounts.models import Organisation, Role, User
 from config.paging import paged
 from journeys import actions, queries
+from journeys.figures import figures_of
 from journeys.forms import MappingForm, TokenForm, UploadForm
 from journeys.models import ApiToken, Submission
 
@@ -87,7 +88,12 @@ def detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     return render(
         request,
         "journeys/detail.html",
-        {"submission": submission, "errors": errors, "more_errors": submission.error_count > len(errors)},
+        {
+            "submission": submission,
+            "errors": errors,
+            "more_errors": submission.error_count > len(errors),
+            "figures": figures_of(submission),
+        },
     )
 
 

@@ -3,11 +3,17 @@
 Transactional: the worker commits as it claims and finishes each task, as it does in service.
 """
 
+import re
+
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from accounts.models import AuditEvent, Role
 from compliance.models import ComputationRun
+from journeys.models import Submission
+from tests.factories import accounts as people
 from tests.factories.journeys import crime, write_csv
 
 from .conftest import FORCE, ingest
@@ -69,3 +75,55 @@ def test_a_submission_after_the_last_computation_is_computed_again(bodies, tmp_p
 
     first, second = ComputationRun.objects.order_by("finished_at", "pk")
     assert (len(first.submissions), len(second.submissions)) == (1, 2)
+
+
+def submission_page(client, submission_id: int) -> str:
+    if "_auth_user_id" not in client.session:
+        client.force_login(people.user("sender", role=Role.SUBMITTER, organisation_code=FORCE))
+    return client.get(reverse("journeys:detail", args=[submission_id])).content.decode()
+
+
+def figures_cell(text: str) -> tuple[str, str]:
+    cell = re.search(r'data-figures="([a-z_]+)">(.*?)</dd>', text, re.S)
+    assert cell, "the submission page says nothing of the figures"
+    return cell[1], " ".join(re.sub(r"<[^>]+>", " ", cell[2]).split())
+
+
+def test_a_submission_page_follows_its_figures_from_waiting_to_counted(bodies, tmp_path, client):
+    submit(tmp_path, 1)
+    submission = Submission.objects.get()
+    assert figures_cell(submission_page(client, submission.pk))[0] == "waiting"
+
+    work_through_the_queue()
+
+    text = submission_page(client, submission.pk)
+    period = ComputationRun.objects.get().period
+    assert figures_cell(text) == ("counted", f"Counted in the figures up to {period}. See the figures")
+    assert f'href="/compliance/?period={period.replace(" ", "%20")}"' in text
+
+
+def test_a_submission_that_changed_nothing_says_so(bodies, tmp_path, client):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1)])
+    ingest(FORCE, path)
+    ingest(FORCE, path)
+    again = Submission.objects.order_by("pk").last()
+    assert figures_cell(submission_page(client, again.pk)) == (
+        "unchanged",
+        "No change: every row was already held.",
+    )
+
+
+def test_a_recompute_that_cannot_read_the_store_fails_and_says_so(bodies, tmp_path, client):
+    submit(tmp_path, 1)
+    [stored] = (tmp_path / "data" / "lake" / "crimes").rglob("*.parquet")
+    stored.write_bytes(b"not parquet")  # a damaged disk, say
+
+    work_through_the_queue()
+
+    task = DBTaskResult.objects.get()
+    assert task.status == "FAILED"
+    failure = AuditEvent.objects.get(action="compliance.compute", outcome=AuditEvent.Outcome.FAILED)
+    assert failure.detail["submission"] == Submission.objects.get().pk
+    assert "Error" in failure.detail["error"]
+    assert not ComputationRun.objects.exists()
+    assert figures_cell(submission_page(client, Submission.objects.get().pk))[0] == "not_counted"

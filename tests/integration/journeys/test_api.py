@@ -125,3 +125,19 @@ def test_only_administrators_or_the_bodys_submitter_issue_tokens(bodies):
     admin = people.user("admin", role=Role.ADMINISTRATOR, organisation_code="MOJ")
     token, _secret = actions.issue_token(by=admin, body_code="E23000005", name="for GMP")
     assert token.body.code == "E23000005"
+
+
+def test_a_submission_says_whether_the_figures_count_it_yet(
+    client, secret, django_capture_on_commit_callbacks
+):
+    payload = {"body": "E23000036", "table": "crimes", "records": [crime(1)]}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post(client, secret, payload).json()
+    again = post(client, secret, payload).json()
+    auth = {"Authorization": f"Bearer {secret}"}
+
+    answer = client.get(f"/api/submissions/{first['id']}", headers=auth).json()
+    assert (answer["figures"], answer["figures_period"]) == ("waiting", "")  # until the worker runs it
+    assert (again["unchanged"], again["figures"]) == (1, "unchanged")
+    listing = client.get("/api/submissions", headers=auth).json()
+    assert [s["figures"] for s in listing] == [None, None]

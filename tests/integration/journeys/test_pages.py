@@ -60,6 +60,26 @@ def test_counts_have_their_thousands_separated_in_english_and_welsh(signed_in, t
         assert ">123,456<" in detail and 'data-count="accepted">123,455<' in detail, prefix
 
 
+def test_who_sent_a_file_is_said_once(signed_in, tmp_path):
+    from django.core.management import call_command
+
+    upload(signed_in, write_csv(tmp_path / "crimes-1.csv", [crime(1)]))
+    call_command(
+        "ingest",
+        "--body",
+        "E23000036",
+        str(write_csv(tmp_path / "crimes-2.csv", [crime(2)])),
+        stdout=io.StringIO(),
+    )
+    by_page, by_command = Submission.objects.order_by("pk")
+    detail = signed_in.get(f"/submissions/{by_page.pk}/").content.decode()
+    assert f"by {by_page.submitted_by_label} (Upload)" in detail
+    detail = signed_in.get(f"/submissions/{by_command.pk}/").content.decode()
+    assert "by command line</dd>" in detail and "(Command line)" not in detail
+    listed = signed_in.get("/submissions/").content.decode()
+    assert "Command line</span>" in listed and "Command line, command line" not in listed
+
+
 def test_history_lists_the_bodys_submissions(signed_in, tmp_path, django_assert_max_num_queries):
     for n in range(3):
         upload(signed_in, write_csv(tmp_path / f"crimes-{n}.csv", [crime(n)]))
