@@ -6,10 +6,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext
 
 from accounts.audit import record
-from accounts.models import Organisation, OrganisationKind, User
-from accounts.roles import role_fits
+from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.roles import role_fits, role_refusal
 
 # National organisations, which the reference data does not list.
 NATIONAL_ORGANISATIONS = {
@@ -157,12 +159,11 @@ def create_user(
     organisation: Organisation,
     role: str,
     email: str = "",
+    actor_label: str = "accounts",
 ) -> User:
     """Makes an account in one organisation with one role; refuses a role that does not fit the organisation."""
     if not role_fits(role, organisation.kind):
-        raise ValidationError(
-            f"The role {role} cannot be given in {organisation.name} ({organisation.get_kind_display()})."
-        )
+        raise AccountRefused(role_refusal(role, organisation))
     with transaction.atomic():
         user = User.objects.create_user(
             username=username, password=password, email=email, organisation=organisation, role=role
@@ -172,6 +173,103 @@ def create_user(
             action="account.create",
             target=f"user:{username}",
             detail={"role": role, "organisation": organisation.code},
-            actor_label="accounts",
+            actor_label=actor_label or "accounts",
         )
     return user
+
+
+class AccountRefused(ValidationError):
+    """A change to an account that the rules do not allow (an administrator's own account, a role that does
+    not fit the organisation)."""
+
+
+# No 0/o, 1/l/i: a temporary password is read off a screen and typed or passed on by hand.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """Sixteen random characters in groups of four (about 79 bits): for one sign-in, then replaced."""
+    raw = get_random_string(16, _TEMPORARY_ALPHABET)
+    return "-".join(raw[index : index + 4] for index in range(0, 16, 4))
+
+
+def _not_yourself(by: User | None, user: User) -> None:
+    """An administrator never changes their own account here: no one locks themselves out, or raises
+    themselves, without a second person."""
+    if by is not None and by.pk == user.pk:
+        raise AccountRefused(gettext("You cannot change your own account here; ask another administrator."))
+
+
+def open_account(
+    *,
+    by: User | None,
+    username: str,
+    organisation: Organisation,
+    role: str,
+    email: str = "",
+    actor_label: str = "",
+) -> tuple[User, str]:
+    """Makes an account with a temporary password, which its holder must replace at their first sign-in.
+    Returns the account and the password, which is shown once and stored only as a hash."""
+    password = temporary_password()
+    with transaction.atomic():
+        user = create_user(
+            by=by, username=username, password=password, organisation=organisation, role=role, email=email,
+            actor_label=actor_label,
+        )  # fmt: skip
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+    return user, password
+
+
+def issue_password(*, by: User | None, user: User, actor_label: str = "") -> str:
+    """Replaces an account's password with a temporary one (a forgotten password, a first sign-in that never
+    happened). Every session of the account ends."""
+    _not_yourself(by, user)
+    password = temporary_password()
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        record(
+            by=by, action="account.password_issue", target=f"user:{user.username}", actor_label=actor_label
+        )
+    return password
+
+
+def change_role(*, by: User | None, user: User, role: str, actor_label: str = "") -> None:
+    _not_yourself(by, user)
+    if role not in Role.values or not role_fits(role, user.organisation.kind if user.organisation else ""):
+        raise AccountRefused(role_refusal(role, user.organisation))
+    if role == user.role:
+        return
+    with transaction.atomic():
+        before, user.role = user.role, role
+        user.save(update_fields=["role"])
+        record(
+            by=by, action="account.role_change", target=f"user:{user.username}",
+            detail={"from": before, "to": role}, actor_label=actor_label,
+        )  # fmt: skip
+
+
+def set_active(*, by: User | None, user: User, active: bool, actor_label: str = "") -> None:
+    """Deactivates an account (it can no longer sign in, and its sessions end) or reactivates it."""
+    _not_yourself(by, user)
+    if user.is_active == active:
+        return
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record(
+            by=by, action="account.reactivate" if active else "account.deactivate",
+            target=f"user:{user.username}", actor_label=actor_label,
+        )  # fmt: skip
+
+
+def password_changed(*, user: User) -> None:
+    """Records that the account's holder chose a new password, which ends any temporary one."""
+    with transaction.atomic():
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        record(by=user, action="account.password_change", target=f"user:{user.username}")

@@ -3,10 +3,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Organisation, Role, User
+from accounts.roles import role_fits, role_refusal, roles_for_kind
 
 if TYPE_CHECKING:  # django-stubs is a development tool, not installed in service
     from django_stubs_ext import StrOrPromise
@@ -94,3 +96,101 @@ class AuditFilterForm(forms.Form):
         if since and until and until < since:
             self.add_error("until", _("The last day must be on or after the first day"))
         return cleaned
+
+
+class AccountForm(forms.Form):
+    """A new account: who, in which organisation, with which role."""
+
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @ . + - _ only. The person signs in with it; it cannot be changed."),
+        error_messages={"required": _("Enter a user name")},
+    )
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        error_messages={
+            "invalid": _("Enter an email address in the correct format, like name@example.gov.uk")
+        },
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+        empty_label=_("- Select an organisation -"),
+        error_messages={"required": _("Select the organisation the person works for")},
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("- Select a role -")), *Role.choices],
+        help_text=_(
+            "Submitters and analysts work in a submitting body, local reviewers in a local policing body, "
+            "national analysts and administrators in a national organisation."
+        ),
+        error_messages={"required": _("Select a role")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"class": "govuk-input--width-20", "spellcheck": "false", "autocomplete": "off"}
+        )
+        self.fields["email"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data["username"]).strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("There is already an account with this user name"))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        organisation, role = cleaned.get("organisation"), cleaned.get("role")
+        if organisation is not None and role and not role_fits(role, organisation.kind):
+            self.add_error("role", role_refusal(role, organisation))
+        return cleaned
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, data: Any = None, *, user: User) -> None:
+        super().__init__(data, initial={"role": user.role})
+        self.user = user
+        kind = user.organisation.kind if user.organisation else ""
+        # Only the roles that fit the account's organisation are offered.
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (role, Role(role).label) for role in roles_for_kind(kind)
+        ] or Role.choices
+
+    def clean_role(self) -> str:
+        role = str(self.cleaned_data["role"])
+        organisation = self.user.organisation
+        if not role_fits(role, organisation.kind if organisation else ""):
+            raise forms.ValidationError(role_refusal(role, organisation))
+        return role
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """Choosing a new password: the current one (or the temporary one), then the new one twice."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Your current password")
+        self.fields["old_password"].help_text = _(
+            "If an administrator gave you a temporary password, enter it here"
+        )
+        self.fields["old_password"].error_messages["required"] = _("Enter your current password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
+            "At least 12 characters, not a common password, not all numbers and not like your user name"
+        )
+        self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
+        self.fields["new_password2"].label = _("New password again")
+        self.fields["new_password2"].error_messages["required"] = _("Enter the new password again")
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": _("Your current password is not right. Enter it again"),
+            "password_mismatch": _("The two new passwords are not the same"),
+        }

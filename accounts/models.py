@@ -66,6 +66,12 @@ class User(AbstractUser):
         Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.ANALYST)
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Signed in with a temporary password an administrator issued: choose one before anything else."
+        ),
+    )
 
     data_classification: ClassVar[dict[str, Data]] = {
         "id": Data.OPERATIONAL,
@@ -81,6 +87,7 @@ class User(AbstractUser):
         "date_joined": Data.OPERATIONAL,
         "organisation": Data.OPERATIONAL,
         "role": Data.OPERATIONAL,
+        "must_change_password": Data.OPERATIONAL,
         "groups": Data.OPERATIONAL,
         "user_permissions": Data.OPERATIONAL,
     }

@@ -27,6 +27,7 @@ def navigation_items(user: User | AnonymousUser, path: str) -> list[dict[str, An
         # Every role has something there: finding a JJN, a person's journey, clerical review.
         sections.append(("/identity/", _("People")))
         if user.role == Role.ADMINISTRATOR:
+            sections.append(("/account/users/", _("Accounts")))
             sections.append(("/account/audit-log/", _("Audit log")))
     # Oversight, open data and the victims' hub join the navigation when their pages exist.
     return [

@@ -1,6 +1,8 @@
 """Which roles fit which kinds of organisation. A role outside its kinds is refused when an account is made."""
 
-from accounts.models import OrganisationKind, Role
+from django.utils.translation import gettext
+
+from accounts.models import Organisation, OrganisationKind, Role
 
 SUBMITTING_KINDS = frozenset(
     {
@@ -29,3 +31,15 @@ def role_fits(role: str, kind: str) -> bool:
 
 def roles_for_kind(kind: str) -> list[str]:
     return [role for role, kinds in ROLE_KINDS.items() if kind in kinds]
+
+
+def role_refusal(role: str, organisation: Organisation | None) -> str:
+    """Why `role` cannot be given in `organisation`, in the reader's language."""
+    label = Role(role).label if role in Role.values else role
+    if organisation is None:
+        return gettext("The role %(role)s needs an organisation") % {"role": label}
+    return gettext("The role %(role)s cannot be given in %(organisation)s (%(kind)s)") % {
+        "role": label,
+        "organisation": organisation.name,
+        "kind": organisation.get_kind_display(),
+    }

@@ -47,7 +47,7 @@ def test_sync_corrects_a_renamed_organisation_and_keeps_its_accounts():
 
 def test_create_user_refuses_a_role_that_does_not_fit_the_organisation():
     police = factories.organisation("E23000036", name="Avon and Somerset")
-    with pytest.raises(ValidationError, match="local_reviewer cannot be given in Avon and Somerset"):
+    with pytest.raises(ValidationError, match="Local reviewer cannot be given in Avon and Somerset"):
         create_user(
             by=None,
             username="x",

@@ -109,7 +109,15 @@ def test_navigation_follows_the_role(client, settings):
         page = client.get("/").content.decode()
         return [
             name
-            for name in ("Submissions", "Compliance", "Oversight", "People", "Audit log", "My case")
+            for name in (
+                "Submissions",
+                "Compliance",
+                "Oversight",
+                "People",
+                "Accounts",
+                "Audit log",
+                "My case",
+            )
             if f">{name}<" in page.replace("\n", "").replace("  ", "")
         ]
 
@@ -118,7 +126,7 @@ def test_navigation_follows_the_role(client, settings):
     assert sections("analyst") == ["Compliance", "People"]
     assert sections("reviewer") == ["Compliance", "People"]
     assert sections("national") == ["Compliance", "People"]
-    assert sections("admin") == ["People", "Audit log"]
+    assert sections("admin") == ["People", "Accounts", "Audit log"]
 
 
 def test_only_administrators_read_the_audit_log(client, settings):
