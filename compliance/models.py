@@ -33,6 +33,14 @@ class ComputationRun(models.Model):
     requested_by_label = models.CharField(max_length=150)
     finished_at = models.DateTimeField(auto_now_add=True, db_index=True)
     row_count = models.PositiveIntegerField(default=0)
+    figures_pruned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When this run's figures were removed (a later run of every quarter it computed was kept); "
+            "what it was computed from stays."
+        ),
+    )
     superseded = models.JSONField(
         default=list,
         help_text=_(
@@ -53,6 +61,7 @@ class ComputationRun(models.Model):
         "requested_by_label": Data.STAFF,
         "finished_at": Data.OPERATIONAL,
         "row_count": Data.OPERATIONAL,
+        "figures_pruned_at": Data.OPERATIONAL,
     }
 
     class Meta:

@@ -8,15 +8,27 @@ from analytics.metrics.periods import parse_period
 from analytics.metrics.sql import ALL
 from compliance.models import ComputationRun, MetricResult
 
-_RECENT_RUNS = 50
+
+def _newest_run_of_each_quarter() -> dict[str, int]:
+    """Every quarter any run computed, with the newest run that computed it (asked for it, or computed it for
+    a trend). Reads every run's quarters, newest run first: a few hundred bytes a run, so years of runs are
+    still quick, and an old quarter never drops out of reach however many runs came after it."""
+    latest: dict[str, int] = {}
+    for pk, period, periods in ComputationRun.objects.values_list("id", "period", "periods").iterator():
+        for quarter in [period, *(periods or [])]:
+            latest.setdefault(quarter, pk)
+    return latest
 
 
 def latest_run(period: str) -> ComputationRun | None:
     """The most recent run that computed `period`, whether asked for it or computed it for a trend."""
-    for run in ComputationRun.objects.only("id", "period", "periods")[:_RECENT_RUNS]:
-        if run.period == period or period in (run.periods or []):
-            return ComputationRun.objects.get(pk=run.pk)
-    return None
+    run_id = _newest_run_of_each_quarter().get(period)
+    return None if run_id is None else ComputationRun.objects.get(pk=run_id)
+
+
+def runs_in_use() -> set[int]:
+    """The runs the pages, the downloads and `justice-journey metrics` read: the newest of each quarter."""
+    return set(_newest_run_of_each_quarter().values())
 
 
 def quarters_with_figures() -> list[str]:
@@ -25,10 +37,7 @@ def quarters_with_figures() -> list[str]:
     By quarter, not by when it ran: a quarter computed again last, or an empty run (a quarter with no data
     yet), never hides the newest figures.
     """
-    latest: dict[str, int] = {}
-    for run in ComputationRun.objects.only("id", "period", "periods")[:_RECENT_RUNS]:
-        for period in [run.period, *(run.periods or [])]:
-            latest.setdefault(period, run.pk)
+    latest = _newest_run_of_each_quarter()
     held = [
         period
         for period, run_id in latest.items()

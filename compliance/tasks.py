@@ -6,7 +6,7 @@ a burst of submissions costs one computation, not one each, because a task whose
 task's computation has already read has nothing left to do.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from analytics.metrics import MetricsError, period_of
 from analytics.metrics.periods import parse_period
 from compliance.actions import compute_compliance
 from compliance.models import ComputationRun
+from compliance.retention import prune_figures
 from journeys.models import Submission
 
 ACTOR = "compliance recompute after ingest"
@@ -61,8 +62,9 @@ def recompute(body: str = "", submission: int | None = None, cutoff: str | None 
 
     When a run with the same quarter and cut-off has already read `submission` (a later task of the same
     burst got there first), the task reports that run as "covered" and computes nothing.
-    A failure (for instance a body with both events and a return) is recorded in the audit log and
-    reported in the task result; it never undoes the submission that triggered it.
+    After a computation, runs older than FIGURES_RETENTION_DAYS that no quarter reads lose their figures
+    (`compliance.retention`). A failure (for instance a body with both events and a return) is recorded in
+    the audit log and reported in the task result; it never undoes the submission that triggered it.
     """
     cut = date.fromisoformat(cutoff) if cutoff else timezone.localdate()
     period = quarter_to_recompute(cut)
@@ -96,10 +98,13 @@ def recompute(body: str = "", submission: int | None = None, cutoff: str | None 
             actor_label=actor_label,
         )  # fmt: skip
         raise
+    retention = settings.FIGURES_RETENTION_DAYS
+    pruned = prune_figures(older_than=timedelta(days=retention)).runs if retention > 0 else 0
     return {
         "status": "done",
         "period": period,
         "run": run.pk,
         "figures": run.row_count,
         "submission": submission,
+        "pruned_runs": pruned,
     }

@@ -165,6 +165,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # (`justice-journey db_worker`) runs it, so no request waits for it. TASKS_BACKEND can name another backend:
 # django.tasks.backends.immediate.ImmediateBackend runs each task at once, in the process that asks for it.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# After each recompute, runs older than this many days that no quarter reads lose their figures (0 keeps all).
+FIGURES_RETENTION_DAYS = env_int("FIGURES_RETENTION_DAYS", 30)
 
 # Secure by default; relaxed only in DEBUG for local development over plain HTTP.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
