@@ -188,6 +188,7 @@ class NewPasswordForm(PasswordChangeForm):
         )
         self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
         self.fields["new_password2"].label = _("New password again")
+        self.fields["new_password2"].help_text = ""  # Django's own has no Welsh, and the label says it
         self.fields["new_password2"].error_messages["required"] = _("Enter the new password again")
         self.error_messages = {
             **self.error_messages,

@@ -238,3 +238,10 @@ def test_the_command_line_refuses_with_a_clear_message(admin, args, message):
     with pytest.raises(CommandError, match=message):
         command(*args)
     assert User.objects.count() == 1
+
+
+def test_the_password_page_speaks_welsh_throughout(client, admin):
+    client.force_login(admin)
+    page = client.get("/cy/account/password/").content.decode()
+    assert "Dewiswch gyfrinair newydd" in page and "Y cyfrinair newydd eto" in page
+    assert "Enter the same password" not in page
