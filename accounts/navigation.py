@@ -26,6 +26,8 @@ def navigation_items(user: User | AnonymousUser, path: str) -> list[dict[str, An
             sections.append(("/compliance/", _("Compliance")))
         # Every role has something there: finding a JJN, a person's journey, clerical review.
         sections.append(("/identity/", _("People")))
+        if user.role in (Role.ADMINISTRATOR, Role.NATIONAL_ANALYST):
+            sections.append(("/compliance/computations/", _("Computations")))
         if user.role == Role.ADMINISTRATOR:
             sections.append(("/account/users/", _("Accounts")))
             sections.append(("/account/audit-log/", _("Audit log")))

@@ -6,5 +6,8 @@ app_name = "compliance"
 urlpatterns = [
     path("", views.index, name="index"),
     path("figures.csv", views.download, name="download"),
+    path(
+        "computations/", views.computations, name="computations"
+    ),  # before a metric's page, which takes any name
     path("<str:metric_id>/", views.metric, name="metric"),
 ]

@@ -4,12 +4,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import RESULT_ROLES, refuse, role_required
+from accounts.models import Role
 from analytics.metrics import metric_infos
 from analytics.metrics.periods import PeriodError, parse_period
 from compliance import display, export, queries
 from compliance.charts import Point, trend_chart
 from compliance.labels import labels_for
 from compliance.models import ComputationRun
+from compliance.work import STALLED_AFTER, current_work
 from config.paging import paged
 
 ALL = "ALL"
@@ -134,4 +136,15 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
             "similar_group": labels.similar_group(figure.similar_group),
             "breakdowns": display.breakdown_groups(breakdowns, labels),
         },
+    )
+
+
+@role_required(Role.ADMINISTRATOR, Role.NATIONAL_ANALYST)
+@require_safe
+def computations(request: HttpRequest) -> HttpResponse:
+    """The background worker's queue and the computations stored, newest first."""
+    return render(
+        request,
+        "compliance/computations.html",
+        {"work": current_work(), "stalled_minutes": int(STALLED_AFTER.total_seconds() // 60)},
     )

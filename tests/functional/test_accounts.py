@@ -46,3 +46,7 @@ def test_an_administrator_creates_an_account_and_its_holder_chooses_a_password(
     page.goto("/account/users/j.smith/")
     assert "Active" in page.locator("main").inner_text()
     assert_accessible(page)
+
+    page.get_by_role("link", name="Computations", exact=True).click()
+    assert page.locator("h1").inner_text() == "Computations"
+    assert_accessible(page)

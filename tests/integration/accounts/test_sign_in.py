@@ -114,6 +114,7 @@ def test_navigation_follows_the_role(client, settings):
                 "Compliance",
                 "Oversight",
                 "People",
+                "Computations",
                 "Accounts",
                 "Audit log",
                 "My case",
@@ -125,8 +126,8 @@ def test_navigation_follows_the_role(client, settings):
     assert sections("submitter") == ["Submissions", "Compliance", "People"]
     assert sections("analyst") == ["Compliance", "People"]
     assert sections("reviewer") == ["Compliance", "People"]
-    assert sections("national") == ["Compliance", "People"]
-    assert sections("admin") == ["People", "Accounts", "Audit log"]
+    assert sections("national") == ["Compliance", "People", "Computations"]
+    assert sections("admin") == ["People", "Computations", "Accounts", "Audit log"]
 
 
 def test_only_administrators_read_the_audit_log(client, settings):

@@ -127,3 +127,35 @@ def test_a_recompute_that_cannot_read_the_store_fails_and_says_so(bodies, tmp_pa
     assert "Error" in failure.detail["error"]
     assert not ComputationRun.objects.exists()
     assert figures_cell(submission_page(client, Submission.objects.get().pk))[0] == "not_counted"
+
+
+def test_administrators_see_the_queue_warn_when_it_stalls_and_see_the_computations(bodies, tmp_path, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(people.user("ops", role=Role.ADMINISTRATOR, organisation_code="MOJ"))
+    submit(tmp_path, 1)
+    page = client.get("/compliance/computations/").content.decode()
+    assert 'data-count="waiting">1 (the oldest since' in page and "data-stalled" not in page
+
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=20))
+    page = client.get("/compliance/computations/").content.decode()
+    assert "A task has waited more than 15 minutes: is a worker running (justice-journey db_worker)?" in page
+
+    work_through_the_queue()
+    run = ComputationRun.objects.get()
+    page = client.get("/compliance/computations/").content.decode()
+    assert 'data-count="waiting">0<' in page and "data-stalled" not in page
+    assert f"done · {run.period} · run {run.pk}" in page
+    assert f'data-run="{run.pk}"' in page
+
+
+def test_only_administrators_and_national_analysts_see_the_computations(bodies, client):
+    for role, organisation, status in (
+        (Role.NATIONAL_ANALYST, "MOJ", 200),
+        (Role.ANALYST, FORCE, 403),
+        (Role.SUBMITTER, FORCE, 403),
+    ):
+        client.force_login(people.user(f"someone-{role}", role=role, organisation_code=organisation))
+        assert client.get("/compliance/computations/").status_code == status
