@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "django_tasks_db",
+    "ninja",  # the API's documentation page from its own static files, not a CDN the CSP would block
     # The data flow, in order.
     "standard",
     "identity",

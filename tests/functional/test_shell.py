@@ -102,3 +102,11 @@ def test_the_pages_rendered_without_a_request_are_accessible(page, kind):
     assert page.locator("h1").inner_text() == "Sorry, there is a problem with the service"
     assert "GDS Transport" in page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert_accessible(page)
+
+
+def test_the_api_documentation_page_works_within_the_content_security_policy(page):
+    page.goto("/api/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert page.locator(".swagger-ui .info .title").inner_text().startswith("Justice Journey API")
+    assert "/api/submissions/file" in page.locator(".opblock-summary-path").all_inner_texts()
+    assert page.csp_violations == []
