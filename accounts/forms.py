@@ -98,6 +98,10 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
 
+# Words in the accounts pages' addresses (/account/users/new/): an account so named could not be opened.
+RESERVED_USERNAMES = frozenset({"new"})
+
+
 class AccountForm(forms.Form):
     """A new account: who, in which organisation, with which role."""
 
@@ -140,6 +144,10 @@ class AccountForm(forms.Form):
 
     def clean_username(self) -> str:
         username = str(self.cleaned_data["username"]).strip()
+        if username.lower() in RESERVED_USERNAMES:
+            raise forms.ValidationError(
+                _("This user name is kept for the service's own pages; choose another")
+            )
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("There is already an account with this user name"))
         return username

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from accounts import actions
+from accounts.forms import RESERVED_USERNAMES
 from accounts.models import Organisation, Role, User
 
 ACTOR = "command line"
@@ -60,6 +61,10 @@ class Command(BaseCommand):
 
     def _create(self, options: dict[str, Any]) -> None:
         username = options["username"].strip()
+        if username.lower() in RESERVED_USERNAMES:
+            raise CommandError(
+                f"The user name {username} is kept for the service's own pages; choose another."
+            )
         if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"There is already an account with the user name {username}.")
         try:

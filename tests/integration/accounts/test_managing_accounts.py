@@ -232,6 +232,10 @@ def test_the_first_administrator_is_made_on_the_command_line(admin):
             "The role Analyst cannot be given in",
         ),
         (("password", "nobody"), "There is no account with the user name nobody"),
+        (
+            ("create", "New", "--organisation", "MOJ", "--role", "administrator"),
+            "kept for the service's own pages",
+        ),
     ],
 )
 def test_the_command_line_refuses_with_a_clear_message(admin, args, message):
@@ -245,3 +249,12 @@ def test_the_password_page_speaks_welsh_throughout(client, admin):
     page = client.get("/cy/account/password/").content.decode()
     assert "Dewiswch gyfrinair newydd" in page and "Y cyfrinair newydd eto" in page
     assert "Enter the same password" not in page
+
+
+def test_a_user_name_the_pages_use_is_refused(as_admin):
+    page = as_admin.post(
+        "/account/users/new/",
+        {"username": "new", "organisation": factories.organisation("MOJ").pk, "role": "analyst"},
+    ).content.decode()
+    assert "This user name is kept for the service" in page
+    assert not User.objects.filter(username="new").exists()
