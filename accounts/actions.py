@@ -10,7 +10,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext
 
 from accounts.audit import record
-from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.models import Organisation, OrganisationKind, User
 from accounts.roles import role_fits, role_refusal
 
 # National organisations, which the reference data does not list.
@@ -200,6 +200,19 @@ def _not_yourself(by: User | None, user: User) -> None:
         raise AccountRefused(gettext("You cannot change your own account here; ask another administrator."))
 
 
+# Words in the accounts pages' addresses (/account/users/new/): an account so named could not be opened.
+RESERVED_USERNAMES = frozenset({"new"})
+
+
+def username_refusal(username: str) -> str | None:
+    """Why `username` cannot be given to a new account (kept for the pages, or taken in any case), or None."""
+    if username.lower() in RESERVED_USERNAMES:
+        return gettext("This user name is kept for the service's own pages; choose another")
+    if User.objects.filter(username__iexact=username).exists():
+        return gettext("There is already an account with this user name")
+    return None
+
+
 def open_account(
     *,
     by: User | None,
@@ -211,6 +224,9 @@ def open_account(
 ) -> tuple[User, str]:
     """Makes an account with a temporary password, which its holder must replace at their first sign-in.
     Returns the account and the password, which is shown once and stored only as a hash."""
+    refusal = username_refusal(username)
+    if refusal is not None:
+        raise AccountRefused(refusal)
     password = temporary_password()
     with transaction.atomic():
         user = create_user(
@@ -239,7 +255,7 @@ def issue_password(*, by: User | None, user: User, actor_label: str = "") -> str
 
 def change_role(*, by: User | None, user: User, role: str, actor_label: str = "") -> None:
     _not_yourself(by, user)
-    if role not in Role.values or not role_fits(role, user.organisation.kind if user.organisation else ""):
+    if not role_fits(role, user.organisation.kind if user.organisation else ""):
         raise AccountRefused(role_refusal(role, user.organisation))
     if role == user.role:
         return

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.actions import username_refusal
 from accounts.models import AuditEvent, Organisation, Role, User
 from accounts.roles import role_fits, role_refusal, roles_for_kind
 
@@ -98,10 +99,6 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
 
-# Words in the accounts pages' addresses (/account/users/new/): an account so named could not be opened.
-RESERVED_USERNAMES = frozenset({"new"})
-
-
 class AccountForm(forms.Form):
     """A new account: who, in which organisation, with which role."""
 
@@ -144,12 +141,9 @@ class AccountForm(forms.Form):
 
     def clean_username(self) -> str:
         username = str(self.cleaned_data["username"]).strip()
-        if username.lower() in RESERVED_USERNAMES:
-            raise forms.ValidationError(
-                _("This user name is kept for the service's own pages; choose another")
-            )
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("There is already an account with this user name"))
+        refusal = username_refusal(username)
+        if refusal is not None:
+            raise forms.ValidationError(refusal)
         return username
 
     def clean(self) -> dict[str, Any]:
@@ -161,23 +155,17 @@ class AccountForm(forms.Form):
 
 
 class RoleForm(forms.Form):
+    """An account's new role, among those its organisation allows (`accounts.actions.change_role` checks)."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, data: Any = None, *, user: User) -> None:
         super().__init__(data, initial={"role": user.role})
-        self.user = user
         kind = user.organisation.kind if user.organisation else ""
         # Only the roles that fit the account's organisation are offered.
         cast(forms.ChoiceField, self.fields["role"]).choices = [
             (role, Role(role).label) for role in roles_for_kind(kind)
         ] or Role.choices
-
-    def clean_role(self) -> str:
-        role = str(self.cleaned_data["role"])
-        organisation = self.user.organisation
-        if not role_fits(role, organisation.kind if organisation else ""):
-            raise forms.ValidationError(role_refusal(role, organisation))
-        return role
 
 
 class NewPasswordForm(PasswordChangeForm):

@@ -6,7 +6,6 @@ A temporary password is shown once, in the answer to the request that made it, a
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,30 +17,23 @@ from accounts import actions
 from accounts.access import role_required
 from accounts.forms import AccountForm, NewPasswordForm, RoleForm
 from accounts.models import Role, User
+from accounts.queries import find_accounts
 from config.paging import paged
 
 ACCOUNTS_PER_PAGE = 100
 
 
 def _temporary_password_page(request: HttpRequest, user: User, password: str, *, new: bool) -> HttpResponse:
-    response = render(
+    # Its views are never_cache: the page (and the password) is stored by no browser or proxy.
+    return render(
         request, "accounts/temporary_password.html", {"account": user, "password": password, "new": new}
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @role_required(Role.ADMINISTRATOR)
 def users(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    accounts = User.objects.select_related("organisation").order_by("username")
-    if query:
-        accounts = accounts.filter(
-            Q(username__icontains=query)
-            | Q(organisation__code__iexact=query)
-            | Q(organisation__name__icontains=query)
-        )
-    listed = paged(request, accounts, ACCOUNTS_PER_PAGE)
+    listed = paged(request, find_accounts(query), ACCOUNTS_PER_PAGE)
     return render(
         request,
         "accounts/users.html",
@@ -143,9 +135,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        update_session_auth_hash(
-            request, user
-        )  # stays signed in here; every other session of the account ends
+        # Stays signed in here; every other session of the account ends.
+        update_session_auth_hash(request, user)
         actions.password_changed(user=user)
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:account")

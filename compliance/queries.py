@@ -9,7 +9,7 @@ from analytics.metrics.sql import ALL
 from compliance.models import ComputationRun, MetricResult
 
 
-def _newest_run_of_each_quarter() -> dict[str, int]:
+def newest_runs() -> dict[str, int]:
     """Every quarter any run computed, with the newest run that computed it (asked for it, or computed it for
     a trend). Reads every run's quarters, newest run first: a few hundred bytes a run, so years of runs are
     still quick, and an old quarter never drops out of reach however many runs came after it."""
@@ -20,24 +20,25 @@ def _newest_run_of_each_quarter() -> dict[str, int]:
     return latest
 
 
-def latest_run(period: str) -> ComputationRun | None:
-    """The most recent run that computed `period`, whether asked for it or computed it for a trend."""
-    run_id = _newest_run_of_each_quarter().get(period)
+def latest_run(period: str, newest: dict[str, int] | None = None) -> ComputationRun | None:
+    """The most recent run that computed `period`, whether asked for it or computed it for a trend.
+    `newest` is `newest_runs()` when the caller has already read it."""
+    run_id = (newest if newest is not None else newest_runs()).get(period)
     return None if run_id is None else ComputationRun.objects.get(pk=run_id)
 
 
 def runs_in_use() -> set[int]:
     """The runs the pages, the downloads and `justice-journey metrics` read: the newest of each quarter."""
-    return set(_newest_run_of_each_quarter().values())
+    return set(newest_runs().values())
 
 
-def quarters_with_figures() -> list[str]:
+def quarters_with_figures(newest: dict[str, int] | None = None) -> list[str]:
     """Every quarter whose latest run (`latest_run`) holds figures for it, newest quarter first.
 
     By quarter, not by when it ran: a quarter computed again last, or an empty run (a quarter with no data
     yet), never hides the newest figures.
     """
-    latest = _newest_run_of_each_quarter()
+    latest = newest if newest is not None else newest_runs()
     held = [
         period
         for period, run_id in latest.items()

@@ -6,8 +6,7 @@ app_name = "compliance"
 urlpatterns = [
     path("", views.index, name="index"),
     path("figures.csv", views.download, name="download"),
-    path(
-        "computations/", views.computations, name="computations"
-    ),  # before a metric's page, which takes any name
+    # Before a metric's page, whose address takes any name.
+    path("computations/", views.computations, name="computations"),
     path("<str:metric_id>/", views.metric, name="metric"),
 ]

@@ -20,27 +20,31 @@ FIGURES_PER_PAGE = 200
 
 
 def _period_and_run(
-    request: HttpRequest, quarters: list[str] | None = None
+    request: HttpRequest, newest: dict[str, int] | None = None, quarters: list[str] | None = None
 ) -> tuple[str, ComputationRun | None]:
-    """The quarter asked for, or else the newest quarter with figures, and the latest run that computed it."""
+    """The quarter asked for, or else the newest quarter with figures, and the latest run that computed it.
+    `newest` and `quarters` are `queries.newest_runs()` and `queries.quarters_with_figures()` when the caller
+    has read them already: every run is read once a request."""
+    newest = queries.newest_runs() if newest is None else newest
     period = request.GET.get("period", "").strip()
     if period:
         try:
             parse_period(period)
         except PeriodError:
             raise Http404(_("There is no such period.")) from None
-        return period, queries.latest_run(period)
-    quarters = queries.quarters_with_figures() if quarters is None else quarters
+        return period, queries.latest_run(period, newest)
+    quarters = queries.quarters_with_figures(newest) if quarters is None else quarters
     if quarters:
-        return quarters[0], queries.latest_run(quarters[0])
+        return quarters[0], queries.latest_run(quarters[0], newest)
     run = ComputationRun.objects.first()
     return (run.period if run else ""), run
 
 
 @role_required(*RESULT_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
-    quarters = queries.quarters_with_figures()
-    period, run = _period_and_run(request, quarters)
+    newest = queries.newest_runs()
+    quarters = queries.quarters_with_figures(newest)
+    period, run = _period_and_run(request, newest, quarters)
     if period and period not in quarters:
         quarters = sorted([period, *quarters], key=parse_period, reverse=True)
     chosen_metric = request.GET.get("metric", "").strip()

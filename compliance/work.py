@@ -30,15 +30,13 @@ class Work:
 
 def current_work() -> Work:
     tasks = DBTaskResult.objects.all()
-    waiting = tasks.filter(status="READY")
+    waiting = tasks.ready()
     oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     return Work(
         waiting=waiting.count(),
         oldest_waiting=oldest,
-        running=tasks.filter(status="RUNNING").count(),
-        failed_last_day=tasks.filter(
-            status="FAILED", finished_at__gte=timezone.now() - timedelta(days=1)
-        ).count(),
+        running=tasks.running().count(),
+        failed_last_day=tasks.failed().filter(finished_at__gte=timezone.now() - timedelta(days=1)).count(),
         tasks=list(tasks.order_by("-enqueued_at")[:RECENT]),
         runs=list(ComputationRun.objects.defer("submissions", "superseded")[:RECENT]),
     )

@@ -4,6 +4,7 @@ it left for the background worker (docs/compliance.md, "After each submission").
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from journeys.models import Submission
@@ -25,7 +26,10 @@ class Figures:
     period: str = ""  # the newest quarter computed, when counted
 
 
-_BY_TASK_STATUS = {"READY": FiguresState.WAITING, "RUNNING": FiguresState.COMPUTING}
+_BY_TASK_STATUS: dict[str, FiguresState] = {
+    TaskResultStatus.READY: FiguresState.WAITING,
+    TaskResultStatus.RUNNING: FiguresState.COMPUTING,
+}
 
 
 def figures_of(submission: Submission) -> Figures | None:
@@ -46,6 +50,6 @@ def figures_of(submission: Submission) -> Figures | None:
     if task.status in _BY_TASK_STATUS:
         return Figures(_BY_TASK_STATUS[task.status])
     result = task.return_value if isinstance(task.return_value, dict) else {}
-    if task.status == "SUCCESSFUL" and result.get("status") in ("done", "covered"):
+    if task.status == TaskResultStatus.SUCCESSFUL and result.get("status") in ("done", "covered"):
         return Figures(FiguresState.COUNTED, period=str(result.get("period", "")))
     return Figures(FiguresState.NOT_COUNTED)

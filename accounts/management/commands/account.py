@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from accounts import actions
-from accounts.forms import RESERVED_USERNAMES
 from accounts.models import Organisation, Role, User
 
 ACTOR = "command line"
@@ -61,7 +60,8 @@ class Command(BaseCommand):
 
     def _create(self, options: dict[str, Any]) -> None:
         username = options["username"].strip()
-        if username.lower() in RESERVED_USERNAMES:
+        # open_account refuses these too; here the message names the user name, as a command line should.
+        if username.lower() in actions.RESERVED_USERNAMES:
             raise CommandError(
                 f"The user name {username} is kept for the service's own pages; choose another."
             )
