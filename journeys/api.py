@@ -76,6 +76,7 @@ class SubmissionOut(Schema):
     summary: str
     figures: str | None = None
     figures_period: str = ""
+    figures_older_periods: list[str] = []
 
 
 class Problem(Schema):
@@ -103,6 +104,7 @@ def _out(submission: Submission, *, errors: bool = True) -> dict[str, Any]:
         "summary": submission.summary,
         "figures": figures.state.value if figures else None,
         "figures_period": figures.period if figures else "",
+        "figures_older_periods": list(figures.older) if figures else [],
     }
 
 

@@ -24,6 +24,7 @@ class FiguresState(StrEnum):
 class Figures:
     state: FiguresState
     period: str = ""  # the newest quarter computed, when counted
+    older: tuple[str, ...] = ()  # older quarters the submission corrected, computed again too, newest first
 
 
 _BY_TASK_STATUS: dict[str, FiguresState] = {
@@ -51,5 +52,11 @@ def figures_of(submission: Submission) -> Figures | None:
         return Figures(_BY_TASK_STATUS[task.status])
     result = task.return_value if isinstance(task.return_value, dict) else {}
     if task.status == TaskResultStatus.SUCCESSFUL and result.get("status") in ("done", "covered"):
-        return Figures(FiguresState.COUNTED, period=str(result.get("period", "")))
+        period = str(result.get("period", ""))
+        older = tuple(
+            str(quarter["period"])
+            for quarter in result.get("quarters", [])
+            if isinstance(quarter, dict) and quarter.get("period") not in (None, period)
+        )
+        return Figures(FiguresState.COUNTED, period=period, older=older)
     return Figures(FiguresState.NOT_COUNTED)

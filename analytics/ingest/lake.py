@@ -125,6 +125,22 @@ def committed_periods(lake_dir: Path, tables: Sequence[str] = ("crimes", "events
     return periods
 
 
+def submission_periods(lake_dir: Path, submission: int) -> set[str]:
+    """The quarters ("2025-26 Q1") a committed submission wrote rows into, read from its commit marker (rows
+    with no date, a `victims` file's, are in none); nothing for a submission that is not committed."""
+    marker = commit_marker(lake_dir, submission)
+    if not marker.is_file():
+        return set()
+    folders = json.loads(marker.read_text()).get("folders", [])
+    periods: set[str] = set()
+    for folder in folders:
+        for part in Path(folder).parts:
+            quarter = _QUARTER_FOLDER.fullmatch(part)
+            if quarter:
+                periods.add(f"{quarter[1]} {quarter[2]}")
+    return periods
+
+
 def committed_files(lake_dir: Path, table: str, body: str | None = None) -> list[str]:
     """The Parquet files of committed submissions of `table` (optionally of one body), in a stable order."""
     committed = committed_submissions(lake_dir)

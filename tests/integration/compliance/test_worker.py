@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent, Role
 from compliance.models import ComputationRun
+from journeys.actions import issue_token
 from journeys.models import Submission
 from tests.factories import accounts as people
 from tests.factories.journeys import crime, write_csv
@@ -100,6 +101,38 @@ def test_a_submission_page_follows_its_figures_from_waiting_to_counted(bodies, t
     period = ComputationRun.objects.get().period
     assert figures_cell(text) == ("counted", f"Counted in the figures up to {period}. See the figures")
     assert f'href="/compliance/?period={period.replace(" ", "%20")}"' in text
+
+
+def test_a_late_submission_page_links_the_earlier_quarters_counted_again(bodies, tmp_path, client):
+    submit(tmp_path, 1)  # 1 April 2025: 2025-26 Q1, the newest quarter
+    work_through_the_queue()
+    ingest(
+        FORCE,
+        write_csv(
+            tmp_path / "crimes-late.csv",
+            [crime(2, reported_at="2024-02-01T09:00", recorded_at="2024-02-01T10:00")],
+        ),
+    )
+    late = Submission.objects.latest("pk")
+
+    work_through_the_queue()
+
+    state, text = figures_cell(submission_page(client, late.pk))
+    assert (state, text.replace(" .", ".")) == (  # the helper puts a space where each link ends
+        "counted",
+        "Counted in the figures up to 2025-26 Q1. See the figures "
+        "Its rows in earlier quarters are counted in those quarters' figures too: 2023-24 Q4.",
+    )
+    assert 'href="/compliance/?period=2023-24%20Q4"' in submission_page(client, late.pk)
+    assert {run.period for run in ComputationRun.objects.all()} == {"2025-26 Q1", "2023-24 Q4"}
+    exporter = people.user("exporter", role=Role.SUBMITTER, organisation_code=FORCE)
+    _token, secret = issue_token(by=exporter, body_code=FORCE, name="nightly export")
+    answer = client.get(f"/api/submissions/{late.pk}", headers={"Authorization": f"Bearer {secret}"}).json()
+    assert (answer["figures"], answer["figures_period"], answer["figures_older_periods"]) == (
+        "counted",
+        "2025-26 Q1",
+        ["2023-24 Q4"],
+    )
 
 
 def test_a_submission_that_changed_nothing_says_so(bodies, tmp_path, client):

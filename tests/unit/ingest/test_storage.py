@@ -5,7 +5,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from analytics.ingest import committed_files
-from analytics.ingest.lake import committed_periods
+from analytics.ingest.lake import committed_periods, submission_periods
 from tests.factories.journeys import crime, event, victim, write_csv
 
 
@@ -61,6 +61,20 @@ def test_the_quarters_held_are_those_of_committed_rows(store, tmp_path):
     (store.lake / "events" / "body=E23000036" / "period=2026-27Q1" / "submission=99").mkdir(parents=True)
     assert committed_periods(store.lake) == {"2025-26 Q1", "2025-26 Q3"}
     assert committed_periods(store.lake, ["events"]) == set()
+
+
+def test_a_submission_knows_the_quarters_it_wrote_rows_into(store, tmp_path):
+    july = {"reported_at": "2025-07-02T08:00", "recorded_at": "2025-07-02T09:00"}
+    store.send(write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, **july)]))
+    february = {"reported_at": "2024-02-02T08:00", "recorded_at": "2024-02-02T09:00"}
+    rows = [crime(1, outcome_type="18"), crime(2, **july), crime(3, **february)]
+    store.send(write_csv(tmp_path / "crimes-fix.csv", rows))
+    store.send(write_csv(tmp_path / "victims.csv", [victim(1)]))
+    assert submission_periods(store.lake, 1) == {"2025-26 Q1", "2025-26 Q2"}
+    # The second wrote only its corrected and new rows: C2, sent again unchanged, is not written again.
+    assert submission_periods(store.lake, 2) == {"2025-26 Q1", "2023-24 Q4"}
+    assert submission_periods(store.lake, 3) == set()  # victims are in no quarter
+    assert submission_periods(store.lake, 99) == set()  # never committed
 
 
 def test_local_codes_are_mapped_and_recorded(store, tmp_path):
