@@ -28,9 +28,16 @@ class Pruned:
 
 
 def prune_figures(
-    *, older_than: timedelta, dry_run: bool = False, by: User | None = None, actor_label: str = ""
+    *,
+    older_than: timedelta,
+    dry_run: bool = False,
+    by: User | None = None,
+    actor_label: str = "",
+    record_nothing: bool = True,
 ) -> Pruned:
-    """Removes the figures of runs that finished before `older_than` ago and that no quarter reads any more."""
+    """Removes the figures of runs that finished before `older_than` ago and that no quarter reads any more.
+    Recorded in the audit log, even when nothing was removed unless `record_nothing` is off (the worker prunes
+    after every computation: a line each time would bury the log)."""
     before = timezone.now() - older_than
     in_use = runs_in_use()
     old = ComputationRun.objects.filter(finished_at__lt=before, figures_pruned_at__isnull=True)
@@ -47,6 +54,8 @@ def prune_figures(
         with transaction.atomic():
             MetricResult.objects.filter(run=run).delete()
             ComputationRun.objects.filter(pk=run.pk).update(figures_pruned_at=timezone.now())
+    if not (result.runs or record_nothing):
+        return result
     record(
         by=by,
         action="compliance.prune",

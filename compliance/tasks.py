@@ -133,6 +133,8 @@ def recompute(body: str = "", submission: int | None = None, cutoff: str | None 
     if computed:
         retention = settings.FIGURES_RETENTION_DAYS
         result["pruned_runs"] = (
-            prune_figures(older_than=timedelta(days=retention)).runs if retention > 0 else 0
+            prune_figures(older_than=timedelta(days=retention), record_nothing=False).runs
+            if retention > 0
+            else 0
         )
     return result

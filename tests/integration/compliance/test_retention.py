@@ -99,3 +99,11 @@ def test_each_recompute_removes_what_the_retention_allows(runs, settings):
     assert result["pruned_runs"] == 3
     pruned = set(ComputationRun.objects.filter(figures_pruned_at__isnull=False).values_list("pk", flat=True))
     assert pruned == {run.pk for run in runs[1:]}  # the oldest is still the newest run of 2024-25 Q1
+    event = AuditEvent.objects.get(action="compliance.prune")
+    assert (event.detail["runs"], event.actor_label) == (3, "compliance retention")
+
+
+def test_a_recompute_with_nothing_to_remove_leaves_the_audit_log_alone(runs):
+    ComputationRun.objects.update(finished_at=timezone.now())  # every run is within the retention
+    assert recompute.call(cutoff="2025-08-15")["pruned_runs"] == 0
+    assert not AuditEvent.objects.filter(action="compliance.prune").exists()

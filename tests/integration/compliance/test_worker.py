@@ -133,6 +133,10 @@ def test_a_late_submission_page_links_the_earlier_quarters_counted_again(bodies,
         "2025-26 Q1",
         ["2023-24 Q4"],
     )
+    client.force_login(people.user("operator", role=Role.ADMINISTRATOR, organisation_code="MOJ"))
+    old_run = ComputationRun.objects.get(period="2023-24 Q4")
+    page = client.get(reverse("compliance:computations")).content.decode()
+    assert f"2025-26 Q1 · run {old_run.pk - 1}; 2023-24 Q4 · run {old_run.pk}" in page
 
 
 def test_a_submission_that_changed_nothing_says_so(bodies, tmp_path, client):
