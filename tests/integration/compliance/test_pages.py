@@ -9,9 +9,9 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Role
 from analytics.metrics import OUTPUT_COLUMNS
 from tests.factories import accounts as people
-from tests.factories.journeys import FORCE
+from tests.factories.journeys import FORCE, return_row, write_csv
 
-from .conftest import WCU
+from .conftest import WCU, ingest
 
 pytestmark = pytest.mark.django_db(databases=["default", "vault"])
 
@@ -267,3 +267,20 @@ def test_with_nothing_computed_the_page_says_so_and_offers_no_quarters(client, b
 
     assert "No figures have been computed for this quarter yet." in text
     assert 'id="period"' not in text
+
+
+def test_a_figure_with_returns_says_what_its_counts_and_breakdowns_hold(client, submitted, tmp_path):
+    ingest(
+        "E23000005",
+        write_csv(tmp_path / "returns.csv", [return_row(force="E23000005", numerator="8", denominator="10")]),
+    )
+    call_command("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15", stdout=None)
+    signed_in(client, "moj", role=Role.NATIONAL_ANALYST, organisation="MOJ")
+
+    national = client.get(metric_url("R2.recorded_24h", force="ALL", body="ALL")).content.decode()
+    assert "Events and returns" in national
+    assert "every breakdown, count only what was computed from events" in national
+    returned = client.get(metric_url("R2.recorded_24h", force="E23000005", body="E23000005")).content.decode()
+    assert "This figure comes from a return" in returned and "every breakdown" not in returned
+    events_only = client.get(metric_url("R3.confirmation_5wd", force=FORCE, body=FORCE)).content.decode()
+    assert "data-source-note" not in events_only
