@@ -2,10 +2,13 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext
 
@@ -233,9 +236,15 @@ def open_account(
             by=by, username=username, password=password, organisation=organisation, role=role, email=email,
             actor_label=actor_label,
         )  # fmt: skip
-        user.must_change_password = True
-        user.save(update_fields=["must_change_password"])
+        _make_temporary(user)
+        user.save(update_fields=["must_change_password", "temporary_password_expires"])
     return user, password
+
+
+def _make_temporary(user: User) -> None:
+    """The account's password is a temporary one: its holder must replace it, within TEMPORARY_PASSWORD_DAYS."""
+    user.must_change_password = True
+    user.temporary_password_expires = timezone.now() + timedelta(days=settings.TEMPORARY_PASSWORD_DAYS)
 
 
 def issue_password(*, by: User | None, user: User, actor_label: str = "") -> str:
@@ -245,8 +254,8 @@ def issue_password(*, by: User | None, user: User, actor_label: str = "") -> str
     password = temporary_password()
     with transaction.atomic():
         user.set_password(password)
-        user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
+        _make_temporary(user)
+        user.save(update_fields=["password", "must_change_password", "temporary_password_expires"])
         record(
             by=by, action="account.password_issue", target=f"user:{user.username}", actor_label=actor_label
         )
@@ -285,7 +294,8 @@ def set_active(*, by: User | None, user: User, active: bool, actor_label: str = 
 def password_changed(*, user: User) -> None:
     """Records that the account's holder chose a new password, which ends any temporary one."""
     with transaction.atomic():
-        if user.must_change_password:
+        if user.must_change_password or user.temporary_password_expires is not None:
             user.must_change_password = False
-            user.save(update_fields=["must_change_password"])
+            user.temporary_password_expires = None
+            user.save(update_fields=["must_change_password", "temporary_password_expires"])
         record(by=user, action="account.password_change", target=f"user:{user.username}")

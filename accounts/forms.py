@@ -22,6 +22,9 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Enter a correct user name and password. Both are case-sensitive."),
         "inactive": _("This account is not active. Ask your administrator."),
+        "temporary_password_expired": _(
+            "This temporary password has expired. Ask your administrator to issue a new one."
+        ),
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -32,6 +35,13 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
         self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if user.temporary_password_expired:
+            raise forms.ValidationError(
+                self.error_messages["temporary_password_expired"], code="temporary_password_expired"
+            )
 
 
 def _day_field(label: "StrOrPromise", hint: "StrOrPromise", invalid: "StrOrPromise") -> forms.DateField:

@@ -2,6 +2,7 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.privacy import Data
@@ -72,6 +73,13 @@ class User(AbstractUser):
             "Signed in with a temporary password an administrator issued: choose one before anything else."
         ),
     )
+    temporary_password_expires = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the temporary password stops working, if the holder has not chosen their own by then."
+        ),
+    )
 
     data_classification: ClassVar[dict[str, Data]] = {
         "id": Data.OPERATIONAL,
@@ -88,6 +96,7 @@ class User(AbstractUser):
         "organisation": Data.OPERATIONAL,
         "role": Data.OPERATIONAL,
         "must_change_password": Data.OPERATIONAL,
+        "temporary_password_expires": Data.OPERATIONAL,
         "groups": Data.OPERATIONAL,
         "user_permissions": Data.OPERATIONAL,
     }
@@ -96,6 +105,12 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid")
         ]
+
+    @property
+    def temporary_password_expired(self) -> bool:
+        """The account holds a temporary password its holder did not replace in time: it no longer signs in."""
+        expires = self.temporary_password_expires
+        return self.must_change_password and expires is not None and timezone.now() >= expires
 
 
 class AuditEvent(models.Model):

@@ -1,6 +1,7 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,7 +46,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             record(by=user, action="sign_in")
             return redirect(_safe_next(request) or "home")
         target = _known_user_target(username)
-        if was_locked:
+        if form.has_error(NON_FIELD_ERRORS, "temporary_password_expired"):
+            # The right temporary password, too late: not a wrong guess, so no step towards a lockout.
+            record(
+                by=None,
+                action="sign_in.refused",
+                target=target,
+                outcome=AuditEvent.Outcome.REFUSED,
+                purpose="temporary password expired",
+                actor_label="anonymous",
+            )
+        elif was_locked:
             record(
                 by=None,
                 action="sign_in.refused",

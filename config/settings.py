@@ -138,6 +138,9 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A temporary password an administrator issues stops working after this many days unless its holder has
+# chosen their own.
+TEMPORARY_PASSWORD_DAYS = env_int("TEMPORARY_PASSWORD_DAYS", 7)
 
 LANGUAGE_CODE = "en"
 # Dates as GOV.UK writes them in English ("18 June 2024"); Welsh uses Django's own `cy` formats.

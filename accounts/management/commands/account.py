@@ -4,7 +4,7 @@ administrator makes on the accounts pages. Each is recorded in the audit log as 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts import actions
 from accounts.models import Organisation, Role, User
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             if what == "password":
                 secret = actions.issue_password(by=None, user=user, actor_label=ACTOR)
                 self.stdout.write(f"Temporary password for {user.username}: {secret}")
-                self.stdout.write("It is shown once; the person chooses their own at their first sign-in.")
+                self._shown_once(user)
             elif what == "role":
                 actions.change_role(by=None, user=user, role=options["role"], actor_label=ACTOR)
                 self.stdout.write(f"{user.username} is now {user.get_role_display()}.")
@@ -80,7 +80,12 @@ class Command(BaseCommand):
         )  # fmt: skip
         self.stdout.write(f"Created {user.username} ({user.get_role_display()}, {organisation.name}).")
         self.stdout.write(f"Temporary password: {secret}")
-        self.stdout.write("It is shown once; the person chooses their own at their first sign-in.")
+        self._shown_once(user)
+
+    def _shown_once(self, user: User) -> None:
+        expires = user.temporary_password_expires
+        until = f", by {timezone.localtime(expires):%Y-%m-%d %H:%M %Z}" if expires else ""
+        self.stdout.write(f"It is shown once; the person chooses their own at their first sign-in{until}.")
 
     def _user(self, username: str) -> User:
         try:

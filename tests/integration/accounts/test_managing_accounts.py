@@ -2,11 +2,13 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Role, User
 from tests.factories import accounts as factories
@@ -166,6 +168,47 @@ def test_a_temporary_password_replaces_a_forgotten_one_and_ends_every_session(as
     assert AuditEvent.objects.filter(action="account.password_issue", target="user:sam").exists()
 
 
+def test_a_temporary_password_not_replaced_in_time_no_longer_signs_in(as_admin, settings):
+    settings.TEMPORARY_PASSWORD_DAYS = 7
+    factories.user("sam")
+    issued = as_admin.post("/account/users/sam/password/").content.decode()
+    password = shown_password(issued)
+    sam = User.objects.get(username="sam")
+    expires = timezone.localtime(sam.temporary_password_expires)
+    assert timedelta(days=7) - (sam.temporary_password_expires - timezone.now()) < timedelta(minutes=1)
+    assert f"until {expires:%-d %B %Y %H:%M}" in issued
+    assert "It works until" in as_admin.get("/account/users/sam/").content.decode()
+
+    User.objects.filter(pk=sam.pk).update(temporary_password_expires=timezone.now() - timedelta(minutes=1))
+    person = Client()
+    refused = person.post("/account/sign-in/", {"username": "sam", "password": password})
+
+    assert refused.status_code == 200 and "_auth_user_id" not in person.session
+    assert (
+        "This temporary password has expired. Ask your administrator to issue a new one."
+        in refused.content.decode()
+    )
+    event = AuditEvent.objects.get(action="sign_in.refused")
+    assert (event.target, event.purpose) == ("user:sam", "temporary password expired")
+    assert not AuditEvent.objects.filter(action="sign_in.failed").exists()  # no step towards a lockout
+    # A wrong password says only what it always says: nothing about the account's password.
+    wrong = Client().post("/account/sign-in/", {"username": "sam", "password": "not the password 1"})
+    assert "expired" not in wrong.content.decode()
+    page = as_admin.get("/account/users/sam/").content.decode()
+    assert "Temporary password expired" in page and "It stopped working on" in page
+    assert "Temporary password expired" in as_admin.get("/account/users/").content.decode()
+
+    password = shown_password(as_admin.post("/account/users/sam/password/").content.decode())
+    person, status = sign_in("sam", password)  # a new one works again
+    assert status == 302
+    person.post(
+        "/account/password/",
+        {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    sam.refresh_from_db()
+    assert (sam.must_change_password, sam.temporary_password_expires) == (False, None)
+
+
 def test_administrators_never_change_their_own_account_here(as_admin, admin):
     page = as_admin.get("/account/users/admin/").content.decode()
     assert "This is your own account" in page and "Deactivate the account" not in page
@@ -210,7 +253,10 @@ def test_the_first_administrator_is_made_on_the_command_line(admin):
     assert AuditEvent.objects.get(action="account.create").actor_label == "command line"
     assert sign_in("ops", password)[1] == 302
 
-    assert "Temporary password for ops:" in command("password", "ops")
+    issued = command("password", "ops")
+    assert "Temporary password for ops:" in issued
+    expires = timezone.localtime(User.objects.get(username="ops").temporary_password_expires)
+    assert f"chooses their own at their first sign-in, by {expires:%Y-%m-%d %H:%M %Z}." in issued
     assert command("role", "ops", "--role", "national_analyst") == "ops is now National analyst.\n"
     assert command("deactivate", "ops") == "ops is deactivated.\n"
     assert not User.objects.get(username="ops").is_active
