@@ -123,7 +123,7 @@ def ingest(
     # hashes, and in the rare file that repeats a key, its results are discarded and the pass run again.
     keys_first = schema.name == "victims" and identity is not None and not dry_run
     try:
-        with sources.reading(kind):
+        with sources.reading(kind, Path(path) if path is not None else None):
             repeated = _NONE
             if keys_first:
                 report("checking keys", 0.02)

@@ -108,7 +108,8 @@ def _read_csv_header(path: Path) -> list[str]:
     text = head.decode("utf-8-sig", errors="replace")
     if "\ufffd" in text.split("\n", 1)[0]:
         raise FileRejected(
-            "the file is not UTF-8 encoded; save it as 'CSV UTF-8 (comma delimited)' and send it again"
+            "the file is not UTF-8 encoded: its header row has a character that is not; "
+            "save it as 'CSV UTF-8 (comma delimited)' and send it again"
         )
     try:
         header = next(csv.reader(io.StringIO(text)))
@@ -117,11 +118,26 @@ def _read_csv_header(path: Path) -> list[str]:
     return [name.strip() for name in header]
 
 
-def _csv_error(error: Exception) -> FileRejected:
+def first_non_utf8(path: Path) -> tuple[int, str] | None:
+    """The data row (counted from 1, as in the rejected-rows report) and the column of the first value that is
+    not UTF-8, or None. Read as a stream, only when a file has already been found not to be UTF-8."""
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        rows = csv.reader(handle)
+        header = next(rows, [])
+        for number, values in enumerate(rows, start=1):
+            for index, value in enumerate(values):
+                if any("\udc80" <= character <= "\udcff" for character in value):
+                    return number, header[index].strip() if index < len(header) else f"column {index + 1}"
+    return None
+
+
+def _csv_error(error: Exception, path: Path | None = None) -> FileRejected:
     message = str(error)
     if "unicode" in message.lower() or "utf-8" in message.lower():
+        found = first_non_utf8(path) if path is not None else None
+        where = f": row {found[0]}, column {found[1]}, has a character that is not" if found else ""
         return FileRejected(
-            "the file is not UTF-8 encoded (for example, it was saved as 'CSV' rather than 'CSV UTF-8'); "
+            f"the file is not UTF-8 encoded{where} (for example, it was saved as 'CSV' rather than 'CSV UTF-8'); "
             "save it as 'CSV UTF-8 (comma delimited)' and send it again"
         )
     line = re.search(r"Line: (\d+)", message)
@@ -164,7 +180,7 @@ def numbered_in_order(kind: str) -> bool:
 
 
 @contextmanager
-def reading(kind: str) -> Iterator[None]:
+def reading(kind: str, path: Path | None = None) -> Iterator[None]:
     """Around the first statement that reads `raw_input`: a CSV that cannot be parsed (encoding, a row with
     more or fewer values than the header, an unclosed quote) rejects the whole file, before anything is stored.
     """
@@ -173,7 +189,7 @@ def reading(kind: str) -> Iterator[None]:
     except duckdb.InvalidInputException as error:
         if kind != "csv":
             raise
-        raise _csv_error(error) from error
+        raise _csv_error(error, path) from error
 
 
 def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -> list[str]:

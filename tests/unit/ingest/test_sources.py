@@ -14,11 +14,25 @@ def test_utf8_with_byte_order_mark_is_read(store, tmp_path):
     assert result.accepted == 1
 
 
-def test_latin1_file_is_refused_with_a_clear_reason(store, tmp_path):
-    path = write_csv(tmp_path / "crimes.csv", [crime(1, crime_ref="Café-1")], encoding="latin-1")
-    with pytest.raises(FileRejected, match="not UTF-8 encoded"):
+def test_latin1_file_is_refused_naming_the_first_row_and_column_that_is_not_utf8(store, tmp_path):
+    rows = [
+        crime(1),
+        crime(2, offence_group="violence", crime_ref="Caf\u00e9-2"),
+        crime(3, person_ref="Zo\u00eb"),
+    ]
+    path = write_csv(tmp_path / "crimes.csv", rows, encoding="latin-1")
+    with pytest.raises(
+        FileRejected, match="not UTF-8 encoded: row 2, column crime_ref, has a character that is not"
+    ):
         store.send(path)
     assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_a_header_that_is_not_utf8_is_named(store, tmp_path):
+    path = tmp_path / "crimes.csv"
+    path.write_bytes("crime_ref,force,caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(FileRejected, match="its header row has a character that is not"):
+        store.send(path)
 
 
 def test_utf16_file_is_refused(store, tmp_path):
