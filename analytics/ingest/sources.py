@@ -140,16 +140,46 @@ def _csv_error(error: Exception, path: Path | None = None) -> FileRejected:
             f"the file is not UTF-8 encoded{where} (for example, it was saved as 'CSV' rather than 'CSV UTF-8'); "
             "save it as 'CSV UTF-8 (comma delimited)' and send it again"
         )
+    problem = malformed_row(path) if path is not None else None
+    if problem is not None:
+        return FileRejected(f"the file is not well-formed CSV: {problem} {_CSV_RULE}")
+    # The parser's own words quote the row (personal data, in a victims file): only its line number is kept.
     line = re.search(r"Line: (\d+)", message)
-    where = f" near line {line.group(1)}" if line else ""
-    detail = message.split("\n")[1:3]
-    reason = " ".join(
-        part.strip() for part in detail if part.strip() and not part.startswith("Original Line")
-    )
-    return FileRejected(
-        f"the file is not well-formed CSV{where}: {reason or message.splitlines()[0]} "
-        "(each row must have as many values as the header, and quotes must be closed)"
-    )
+    where = f" near line {line.group(1)} of the file" if line else ""
+    return FileRejected(f"the file is not well-formed CSV{where} {_CSV_RULE}")
+
+
+_CSV_RULE = "(each row must have as many values as the header, and quotes must be closed)"
+
+
+def malformed_row(path: Path) -> str | None:
+    """Where a CSV file first breaks the rules, in words that name the row and its line but never repeat a
+    value, or None. Read as a stream, only when the file has already been refused as malformed."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        rows = csv.reader(handle, strict=True)
+        try:
+            width = len(next(rows, []))
+        except csv.Error:
+            return "the header row cannot be read"
+        number, line = 0, rows.line_num + 1
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return None
+            except csv.Error:
+                return (
+                    f"row {number + 1} (from line {line} of the file) has a quote that is not closed, or is not "
+                    "followed by a comma"
+                )
+            if values:  # a blank line is not a row
+                number += 1
+                if len(values) != width:
+                    return (
+                        f"row {number} (line {line} of the file) has {len(values)} values where the header "
+                        f"has {width}"
+                    )
+            line = rows.line_num + 1
 
 
 def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -> list[str]:

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from analytics.ingest import FileRejected
-from tests.factories.journeys import crime, write_csv, write_parquet, write_xlsx
+from tests.factories.journeys import crime, victim, write_csv, write_parquet, write_xlsx
 
 
 def test_utf8_with_byte_order_mark_is_read(store, tmp_path):
@@ -51,7 +51,32 @@ def test_row_with_too_many_values_rejects_the_file(store, tmp_path):
     path = write_csv(tmp_path / "crimes.csv", [crime(1)])
     with path.open("a") as handle:
         handle.write("C2,E23000036,P2,violence,2025-04-01T10:00,2025-04-01T12:00,N,,N,,,extra\n")
-    with pytest.raises(FileRejected, match="not well-formed CSV"):
+    with pytest.raises(
+        FileRejected,
+        match=r"not well-formed CSV: row 2 \(line 3 of the file\) has 12 values where the header has 11",
+    ):
+        store.send(path)
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_a_quote_left_open_names_its_row_and_never_repeats_a_value(store, tmp_path):
+    path = write_csv(tmp_path / "victims.csv", [victim(1), victim(2), victim(3)])
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2] = '"' + lines[2]  # row 2 opens a quote it never closes
+    path.write_text("".join(lines))
+    with pytest.raises(FileRejected) as refused:
+        store.send(path)
+    message = str(refused.value)
+    assert "row 2 (from line 3 of the file) has a quote that is not closed" in message
+    for personal in ("Alex", "Morgan", "1980-05-17", "BS1 4DJ"):
+        assert personal not in message
+
+
+def test_blank_lines_are_not_counted_as_rows(store, tmp_path):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2)])
+    text = path.read_text().splitlines(keepends=True)
+    path.write_text(text[0] + "\n" + text[1] + text[2].rstrip("\n") + ",extra\n")
+    with pytest.raises(FileRejected, match=r"row 2 \(line 4 of the file\) has 12 values"):
         store.send(path)
 
 
