@@ -119,6 +119,13 @@ def _enqueue_recompute(submission: Submission) -> None:
     transaction.on_commit(enqueue)
 
 
+def failure_reason(error: BaseException) -> str:
+    return (
+        f"the service failed while storing the file ({type(error).__name__}), and stored nothing from it; send it "
+        "again later, and if it fails again, administrators can see why in the service's log"
+    )
+
+
 def submit(
     *,
     by: Actor,
@@ -187,7 +194,9 @@ def submit(
         _finish(submission, by, status=Submission.Status.REJECTED, reason=rejection.reason)
     except Exception as error:
         core.discard_uncommitted(Path(settings.LAKE_DIR), submission.pk)
-        _finish(submission, by, status=Submission.Status.FAILED, reason=f"{type(error).__name__}: {error}")
+        # The exception's own words can quote a value (a database naming the key it refused): the reason, which
+        # the sender reads, keeps only its kind; the traceback goes to the service's log as the error rises.
+        _finish(submission, by, status=Submission.Status.FAILED, reason=failure_reason(error))
         raise
     else:
         if result.report_csv is not None:

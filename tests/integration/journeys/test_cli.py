@@ -138,3 +138,23 @@ def test_a_stored_submission_asks_for_a_compliance_recompute(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ingest("--body", "E23000036", "--dry-run", str(write_csv(tmp_path / "crimes-2.csv", [crime(2)])))
     assert callbacks == []
+
+
+def test_a_failure_outside_the_data_stores_nothing_and_its_reason_repeats_no_value(
+    bodies, tmp_path, settings
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the event store should be")
+    settings.LAKE_DIR = blocked / "lake"
+    path = write_csv(tmp_path / "crimes.csv", [crime(1, crime_ref="Harry-Campbell-1")])
+
+    with pytest.raises(OSError):
+        call_command("ingest", "--body", "E23000036", str(path), stdout=io.StringIO())
+
+    failed = Submission.objects.get()
+    assert failed.status == Submission.Status.FAILED
+    assert failed.reason.startswith("the service failed while storing the file (")
+    assert "stored nothing from it" in failed.reason and "Harry" not in failed.reason
+    assert str(blocked) not in failed.reason
+    event = AuditEvent.objects.get(action="submission.create")
+    assert event.outcome == AuditEvent.Outcome.FAILED
