@@ -1,4 +1,4 @@
-"""Refusals stored before malformed CSV files were reported by row keep where the problem was, not its values."""
+"""Refusals and failures stored before reasons stopped quoting values keep where the problem was, or its kind."""
 
 from importlib import import_module
 
@@ -10,7 +10,7 @@ from tests.factories import accounts as people
 
 pytestmark = pytest.mark.django_db
 
-migration = import_module("journeys.migrations.0002_malformed_csv_reasons_without_values")
+migration = import_module("journeys.migrations.0002_reasons_without_values")
 
 OLD = (
     "the file is not well-formed CSV near line 4: ASP0155814809328,Harry,Campbell,1990-02-23,,NS,W1,Y,,07700 900543 "
@@ -46,3 +46,21 @@ def test_old_refusals_lose_the_values_the_parser_quoted_and_keep_their_line():
     assert old.reason.endswith(
         "near line 4 of the file (each row must have as many values as the header, and quotes must be closed)"
     )
+
+
+def test_old_failures_keep_only_the_kind_of_error():
+    body = people.organisation("E23000036")
+    failed = Submission.objects.create(
+        body=body, source="web", file_name="victims.csv", status="failed",
+        reason='IntegrityError: duplicate key value violates unique constraint DETAIL: Key (name)=(Harry Campbell)',
+    )  # fmt: skip
+    migration.forwards(apps, None)
+    failed.refresh_from_db()
+    assert failed.reason.startswith(
+        "the service failed while storing the file (IntegrityError), and stored nothing"
+    )
+    assert "Harry" not in failed.reason
+    before = failed.reason
+    migration.forwards(apps, None)
+    failed.refresh_from_db()
+    assert failed.reason == before
