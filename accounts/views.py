@@ -34,6 +34,30 @@ def _known_user_target(username: str) -> str:
     return f"user:{username}" if User.objects.filter(username=username).exists() else "user:unknown"
 
 
+def _record_unsuccessful_sign_in(
+    request: HttpRequest, form: SignInForm, *, username: str, was_locked: bool
+) -> None:
+    """One audit event for a sign-in that did not happen (two when this attempt brought a lockout)."""
+    target = _known_user_target(username)
+
+    def anonymous(*, action: str, outcome: str, purpose: str = "") -> None:
+        record(
+            by=None, action=action, target=target, outcome=outcome, purpose=purpose, actor_label="anonymous"
+        )
+
+    if form.has_error(NON_FIELD_ERRORS, "temporary_password_expired"):
+        # The right temporary password, too late: not a wrong guess, so no step towards a lockout.
+        anonymous(
+            action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="temporary password expired"
+        )
+    elif was_locked:
+        anonymous(action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="locked out")
+    else:
+        anonymous(action="sign_in.failed", outcome=AuditEvent.Outcome.FAILED)
+        if getattr(request, "axes_locked_out", False):
+            anonymous(action="sign_in.locked_out", outcome=AuditEvent.Outcome.REFUSED)
+
+
 @sensitive_post_parameters("password")
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -45,42 +69,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             login(request, user)
             record(by=user, action="sign_in")
             return redirect(_safe_next(request) or "home")
-        target = _known_user_target(username)
-        if form.has_error(NON_FIELD_ERRORS, "temporary_password_expired"):
-            # The right temporary password, too late: not a wrong guess, so no step towards a lockout.
-            record(
-                by=None,
-                action="sign_in.refused",
-                target=target,
-                outcome=AuditEvent.Outcome.REFUSED,
-                purpose="temporary password expired",
-                actor_label="anonymous",
-            )
-        elif was_locked:
-            record(
-                by=None,
-                action="sign_in.refused",
-                target=target,
-                outcome=AuditEvent.Outcome.REFUSED,
-                purpose="locked out",
-                actor_label="anonymous",
-            )
-        else:
-            record(
-                by=None,
-                action="sign_in.failed",
-                target=target,
-                outcome=AuditEvent.Outcome.FAILED,
-                actor_label="anonymous",
-            )
-            if getattr(request, "axes_locked_out", False):
-                record(
-                    by=None,
-                    action="sign_in.locked_out",
-                    target=target,
-                    outcome=AuditEvent.Outcome.REFUSED,
-                    actor_label="anonymous",
-                )
+        _record_unsuccessful_sign_in(request, form, username=username, was_locked=was_locked)
         # When the account is locked, Axes's middleware replaces this response with the lockout page.
     else:
         form = SignInForm(request)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.management import call_command
 
 from accounts.models import Organisation, Role, User
-from compliance.actions import compute_compliance
 from compliance.models import ComputationRun
 from compliance.queries import latest_run
 from identity.models import VictimRecord
@@ -84,8 +83,17 @@ def test_the_demo_submits_every_file_links_people_and_computes_each_quarter(demo
 @pytest.mark.spark
 def test_duckdb_and_spark_give_identical_figures_on_the_demo_data(demo):
     duck_run = ComputationRun.objects.get()
-    spark_run = compute_compliance(period=duck_run.period, cutoff=duck_run.cutoff, by=None, engine="spark")
+    printed = io.StringIO()
+    call_command(
+        "compute", "--period", duck_run.period, "--cutoff", duck_run.cutoff.isoformat(), "--engine", "spark",
+        stdout=printed,
+    )  # fmt: skip
+    spark_run = ComputationRun.objects.exclude(pk=duck_run.pk).get()
     assert (duck_run.engine, spark_run.engine) == ("duckdb", "spark")
+    assert spark_run.submissions == duck_run.submissions
+    assert (
+        f"on spark from {len(duck_run.submissions)} submissions (run {spark_run.pk})." in printed.getvalue()
+    )
     figures = [sorted(run.results.values_list(*COUNTED)) for run in (duck_run, spark_run)]
     assert len(figures[0]) > 1000
     assert figures[0] == figures[1]
