@@ -36,8 +36,8 @@ def prune_figures(
     record_nothing: bool = True,
 ) -> Pruned:
     """Removes the figures of runs that finished before `older_than` ago and that no quarter reads any more.
-    Recorded in the audit log, even when nothing was removed unless `record_nothing` is off (the worker prunes
-    after every computation: a line each time would bury the log)."""
+    Recorded in the audit log; a call that removed nothing only when `record_nothing` (the worker turns it off:
+    it prunes after every computation, and a line each time would bury the log)."""
     before = timezone.now() - older_than
     in_use = runs_in_use()
     old = ComputationRun.objects.filter(finished_at__lt=before, figures_pruned_at__isnull=True)

@@ -119,7 +119,7 @@ def _enqueue_recompute(submission: Submission) -> None:
     transaction.on_commit(enqueue)
 
 
-def failure_reason(error: BaseException) -> str:
+def _failure_reason(error: BaseException) -> str:
     return (
         f"the service failed while storing the file ({type(error).__name__}), and stored nothing from it; send it "
         "again later, and if it fails again, administrators can see why in the service's log"
@@ -196,7 +196,7 @@ def submit(
         core.discard_uncommitted(Path(settings.LAKE_DIR), submission.pk)
         # The exception's own words can quote a value (a database naming the key it refused): the reason, which
         # the sender reads, keeps only its kind; the traceback goes to the service's log as the error rises.
-        _finish(submission, by, status=Submission.Status.FAILED, reason=failure_reason(error))
+        _finish(submission, by, status=Submission.Status.FAILED, reason=_failure_reason(error))
         raise
     else:
         if result.report_csv is not None:

@@ -46,6 +46,15 @@ def table_from_name(name: str, tables: Iterable[str]) -> str | None:
 
 
 def check_header(header: list[str], schema: TableSchema, *, allow_missing: bool = False) -> None:
+    if not set(header) & set(schema.names):
+        # Most likely a file with no header row: its first row is data (a victim's name and date of birth),
+        # which a refusal must not repeat.
+        names = ", ".join(column.name for column in schema.columns)
+        raise FileRejected(
+            f"the first row names none of the columns of the {schema.name} table of the minimum dataset version "
+            f"{schema.version}, so it is not a header (is the header row missing?): the first row must name the "
+            f"columns, {names}; the names it held are not shown, in case they are data"
+        )
     if any(not name for name in header):
         raise FileRejected("the header row has an empty column name")
     repeated = sorted({name for name in header if header.count(name) > 1})

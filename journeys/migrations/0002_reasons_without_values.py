@@ -1,6 +1,8 @@
-"""Earlier refusals of malformed CSV files quoted the parser's words, and failed submissions the error's, either
-of which could repeat a row's values (a victim's name, in a victims file). This keeps only where the problem was,
-or the kind of error: personal data lives only in the identity vault, never in a submission's reason."""
+"""Earlier refusals of malformed CSV files quoted the parser's words, failed submissions the error's, and a file
+with no header row had its first row listed as unknown columns: each could repeat a row's values (a victim's
+name, in a victims file). This keeps only where the problem was, or the kind of error, and drops a list of
+unknown columns unless every name in it looks like a column name: personal data lives only in the identity
+vault, never in a submission's reason."""
 
 import re
 
@@ -11,6 +13,8 @@ RULE = "(each row must have as many values as the header, and quotes must be clo
 _LINE = re.compile(r"^the file is not well-formed CSV near line (\d+)")
 _KIND = re.compile(r"^([A-Za-z_][\w.]*)(?::|$)")
 _FAILED_FROM = "the service failed while storing the file"
+_UNKNOWN = re.compile(r"unknown columns? (.+)$", re.S)
+_COLUMN_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def malformed_without_values(reason: str) -> str:
@@ -27,6 +31,13 @@ def failure_without_values(reason: str) -> str:
     )
 
 
+def unknown_without_values(reason: str) -> str:
+    unknown = _UNKNOWN.search(reason)
+    if unknown is None or all(_COLUMN_NAME.fullmatch(name) for name in unknown[1].split(", ")):
+        return reason
+    return reason[: unknown.start()] + "unknown columns (not shown: the first row may have been data)"
+
+
 def forwards(apps, schema_editor):
     Submission = apps.get_model("journeys", "Submission")
     for submission in Submission.objects.filter(reason__startswith=f"{MALFORMED} near line").only("pk", "reason"):
@@ -34,6 +45,10 @@ def forwards(apps, schema_editor):
     failed = Submission.objects.filter(status="failed").exclude(reason="").exclude(reason__startswith=_FAILED_FROM)
     for submission in failed.only("pk", "reason"):
         Submission.objects.filter(pk=submission.pk).update(reason=failure_without_values(submission.reason))
+    for submission in Submission.objects.filter(reason__contains="unknown column").only("pk", "reason"):
+        scrubbed = unknown_without_values(submission.reason)
+        if scrubbed != submission.reason:
+            Submission.objects.filter(pk=submission.pk).update(reason=scrubbed)
 
 
 class Migration(migrations.Migration):

@@ -64,3 +64,27 @@ def test_old_failures_keep_only_the_kind_of_error():
     migration.forwards(apps, None)
     failed.refresh_from_db()
     assert failed.reason == before
+
+
+def test_old_lists_of_unknown_columns_that_look_like_data_are_dropped():
+    body = people.organisation("E23000036")
+    stem = "the header does not match the victims table of the minimum dataset version 1: "
+    headerless = Submission.objects.create(
+        body=body, source="web", file_name="victims.csv", status="rejected",
+        reason=f"{stem}missing columns person_ref, given_name, family_name; unknown columns ASP1, Mia, Knight, 1990-01-02",
+    )  # fmt: skip
+    typo = Submission.objects.create(
+        body=body,
+        source="web",
+        file_name="events.csv",
+        status="rejected",
+        reason=f"{stem}unknown column notes",
+    )
+    migration.forwards(apps, None)
+    headerless.refresh_from_db()
+    typo.refresh_from_db()
+    assert headerless.reason == (
+        f"{stem}missing columns person_ref, given_name, family_name; "
+        "unknown columns (not shown: the first row may have been data)"
+    )
+    assert typo.reason == f"{stem}unknown column notes"

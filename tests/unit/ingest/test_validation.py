@@ -43,6 +43,24 @@ def test_unknown_column_rejects_the_whole_file(store, tmp_path):
         store.send(write_csv(tmp_path / "crimes.csv", [crime(1)], header=[*HEADERS["crimes"], "colour"]))
 
 
+def test_a_file_without_its_header_row_is_refused_without_repeating_the_first_row(store, tmp_path):
+    path = tmp_path / "victims.csv"
+    path.write_text(
+        "P1,Mia,Knight,1990-01-02,FY1 9WF,F,W1,N,mia.knight@example.org,07700 900262\n"
+        "P2,Colin,Palmer,1980-03-04,BS6 8ZG,M,W1,N,c@example.net,07700 900622\n"
+    )
+    with pytest.raises(FileRejected) as refused:
+        store.send(path)
+    message = str(refused.value)
+    assert "the first row names none of the columns of the victims table" in message
+    assert (
+        "is the header row missing?" in message
+        and "columns, person_ref, jjn, given_name, family_name," in message
+    )
+    for personal in ("Mia", "Knight", "1990-01-02", "FY1 9WF", "mia.knight", "07700"):
+        assert personal not in message
+
+
 def test_required_value_missing(store, tmp_path):
     result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, offence_group="")]))
     assert (result.accepted, result.rejected) == (1, 1)
