@@ -19,6 +19,8 @@ PERSON_VIEW_ROLES = frozenset({Role.ANALYST, Role.LOCAL_REVIEWER, Role.NATIONAL_
 # Front-line staff sign in with their body's submitter or analyst accounts.
 MATCH_ROLES = frozenset({Role.SUBMITTER, Role.ANALYST, Role.NATIONAL_ANALYST})
 OPERATOR_ROLES = frozenset({Role.ADMINISTRATOR})
+# The shortest reason accepted for reading or searching the vault, on a page or through the API.
+PURPOSE_MIN_LENGTH = 10
 
 
 def _member(user: object) -> User | None:

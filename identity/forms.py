@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from identity import jjn
+from identity.access import PURPOSE_MIN_LENGTH
 from identity.models import SharingAgreement
 
 
@@ -32,7 +33,7 @@ class PurposeField(forms.CharField):
         kwargs.setdefault(
             "help_text", _("For example, the case reference and the task. This is recorded with your name.")
         )
-        kwargs.setdefault("min_length", 10)
+        kwargs.setdefault("min_length", PURPOSE_MIN_LENGTH)
         kwargs.setdefault("max_length", 500)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
         super().__init__(**kwargs)  # type: ignore[arg-type]

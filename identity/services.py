@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.audit import record as audit
 from accounts.models import User
 from identity import crypto, jjn, matching
+from identity.access import PURPOSE_MIN_LENGTH
 from identity.bulk import insert_rows
 from identity.matching import blocking_hashes, normalised
 from identity.models import BlockingKey, JusticeJourneyNumber, VictimRecord
@@ -447,8 +448,10 @@ def match_person(
     With `allocate=True` and no certain match, a new JJN is issued and the details are stored in
     the vault under `body` (the user's organisation by default) so that the number is found next time.
     """
-    if not purpose.strip():
-        raise MatchRefused("say why you are looking this person up")
+    if len(purpose.strip()) < PURPOSE_MIN_LENGTH:
+        raise MatchRefused(
+            f"say why you are looking this person up, in at least {PURPOSE_MIN_LENGTH} characters"
+        )
     person = _details(details)
     query = normalised(_raw(person))
     hashes = blocking_hashes(query)

@@ -119,19 +119,19 @@ def review_item(request: HttpRequest, item_id: int) -> HttpResponse:
         return found
     item = found
     user = _user(request)
-    if "decide" not in request.POST:
-        purpose_form = PurposeForm(request.POST or None)
-        if request.method == "POST" and purpose_form.is_valid():
-            purpose = purpose_form.cleaned_data["purpose"]
-            records = queries.review_records(item, by=user, purpose=purpose)
-            return render(request, "identity/review_item.html", _decision_context(item, records, purpose))
+    # Every way in, a decision too, gives a purpose first: nothing of the vault is read without one.
+    purpose_form = PurposeForm(request.POST or None)
+    if request.method != "POST" or not purpose_form.is_valid():
         return render(
             request,
             "identity/purpose.html",
             {"form": purpose_form, "item": item, "title": _("Review a possible match")},
         )
+    purpose = purpose_form.cleaned_data["purpose"]
+    if "decide" not in request.POST:
+        records = queries.review_records(item, by=user, purpose=purpose)
+        return render(request, "identity/review_item.html", _decision_context(item, records, purpose))
 
-    purpose = request.POST.get("purpose", "")
     try:
         if item.kind == ReviewItem.Kind.PAIR:
             form: PairDecisionForm | SplitDecisionForm = PairDecisionForm(request.POST)

@@ -45,7 +45,7 @@ def test_an_uncertain_match_returns_candidates_without_personal_details(vault):
             person_ref="", given_name="A", family_name="Thornbury", date_of_birth=date(1988, 4, 12)
         ),
         by=None,
-        purpose="check",
+        purpose="front desk check",
     )
     assert result.status in {"candidates", "none"}
     assert result.jjn is None
@@ -60,25 +60,26 @@ def test_allocation_on_request_stores_the_person_so_they_are_found_next_time(vau
     allocated = match_person(details, allocate=True, by=officer, purpose="new report")
     assert allocated.status == "allocated" and jjn.is_valid(allocated.jjn)
     assert VictimRecord.objects.using("vault").get(jjn__number=jjn.parse(allocated.jjn)).body == "E23000036"
-    again = match_person(details, by=officer, purpose="follow-up")
+    again = match_person(details, by=officer, purpose="follow-up call")
     assert (again.status, again.jjn) == ("matched", allocated.jjn)
 
 
 def test_matching_needs_a_purpose_and_something_to_search_on(vault):
-    with pytest.raises(MatchRefused, match="say why"):
-        match_person({"given_name": "Rowan"}, by=None, purpose=" ")
+    for purpose in (" ", "check", " check    "):
+        with pytest.raises(MatchRefused, match="say why .* at least 10 characters"):
+            match_person({"given_name": "Rowan"}, by=None, purpose=purpose)
     with pytest.raises(MatchRefused, match="at least a date of birth"):
-        match_person({"given_name": "Rowan"}, by=None, purpose="check")
+        match_person({"given_name": "Rowan"}, by=None, purpose="front desk check")
 
 
 def test_candidate_search_uses_the_index(vault, django_assert_max_num_queries):
     with django_assert_max_num_queries(4, connection=None):
         match_person({"given_name": "Rowan", "family_name": "Achterberg", "date_of_birth": date(1990, 2, 3)},
-                     by=None, purpose="check")  # fmt: skip
+                     by=None, purpose="front desk check")  # fmt: skip
 
 
 def test_only_a_recording_body_can_issue_a_new_number(vault):
     national = staff("national", role="national_analyst", organisation_code="NAT")
     details = {"given_name": "Ezinne", "family_name": "Okonkwo", "date_of_birth": date(2001, 7, 30)}
     with pytest.raises(MatchRefused, match="only a body that records victims"):
-        match_person(details, allocate=True, by=national, purpose="check")
+        match_person(details, allocate=True, by=national, purpose="front desk check")

@@ -53,6 +53,38 @@ def test_a_reviewer_sees_the_pair_only_after_giving_a_purpose_and_the_decision_m
     ).exists()
 
 
+@pytest.mark.parametrize("purpose", [None, "", "x"])
+def test_a_decision_without_a_purpose_shows_and_decides_nothing(client, pair, purpose):
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    posted = {"decide": "1", "decision": "bogus", "note": ""}
+    if purpose is not None:
+        posted["purpose"] = purpose
+    page = client.post(reverse("identity:review_item", args=[pair.id]), posted)
+    assert page.status_code == 200
+    assert b"Amelia" not in page.content and b"Amelie" not in page.content
+    assert b"Why do you need to see this?" in page.content
+    assert not AuditEvent.objects.filter(action="identity.vault_read").exists()
+
+    page = client.post(
+        reverse("identity:review_item", args=[pair.id]), {**posted, "decision": "same"}
+    )
+    assert b"Why do you need to see this?" in page.content
+    pair.refresh_from_db()
+    assert pair.status == ReviewItem.Status.OPEN
+    assert len(set(VictimRecord.objects.using("vault").values_list("jjn_id", flat=True))) == 2
+
+
+def test_a_split_decision_without_a_purpose_reads_no_record(client):
+    numbers = register_victims(
+        body="E23000036", records=[person("P1"), person("P2", given_name="Zofia")], by=None
+    )
+    item = actions.request_split(value=numbers["P1"], reason="two people", by=None, actor_label="t")
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    page = client.post(reverse("identity:review_item", args=[item.id]), {"decide": "1", "move": ["x"]})
+    assert b"Zofia" not in page.content and b"Why do you need to see this?" in page.content
+    assert not AuditEvent.objects.filter(action="identity.vault_read").exists()
+
+
 def test_an_analyst_needs_an_agreement_covering_both_bodies_to_review(client, pair):
     analyst = staff("analyst", role="analyst", organisation_code="E23000036")
     client.force_login(analyst)
@@ -229,6 +261,8 @@ def test_the_api_matches_for_signed_in_front_line_staff_only(client):
     client.force_login(staff("officer", role="analyst"))
     answer = client.post("/api/identity/match", details, content_type="application/json")
     assert answer.status_code == 200 and answer.json()["jjn"] == numbers["P1"]
+    short = client.post("/api/identity/match", {**details, "purpose": "x"}, content_type="application/json")
+    assert short.status_code == 400 and "at least 10 characters" in short.json()["detail"]
     client.force_login(staff("admin", role="administrator", organisation_code="NAT"))
     assert client.post("/api/identity/match", details, content_type="application/json").status_code == 403
 
