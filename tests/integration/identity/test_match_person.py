@@ -66,7 +66,7 @@ def test_allocation_on_request_stores_the_person_so_they_are_found_next_time(vau
 
 def test_matching_needs_a_purpose_and_something_to_search_on(vault):
     for purpose in (" ", "check", " check    "):
-        with pytest.raises(MatchRefused, match="say why .* at least 10 characters"):
+        with pytest.raises(MatchRefused, match=r"say why .* at least 10 characters"):
             match_person({"given_name": "Rowan"}, by=None, purpose=purpose)
     with pytest.raises(MatchRefused, match="at least a date of birth"):
         match_person({"given_name": "Rowan"}, by=None, purpose="front desk check")

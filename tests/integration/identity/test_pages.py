@@ -65,9 +65,7 @@ def test_a_decision_without_a_purpose_shows_and_decides_nothing(client, pair, pu
     assert b"Why do you need to see this?" in page.content
     assert not AuditEvent.objects.filter(action="identity.vault_read").exists()
 
-    page = client.post(
-        reverse("identity:review_item", args=[pair.id]), {**posted, "decision": "same"}
-    )
+    page = client.post(reverse("identity:review_item", args=[pair.id]), {**posted, "decision": "same"})
     assert b"Why do you need to see this?" in page.content
     pair.refresh_from_db()
     assert pair.status == ReviewItem.Status.OPEN
