@@ -225,7 +225,14 @@ def reading(kind: str, path: Path | None = None) -> Iterator[None]:
     """
     try:
         yield
-    except duckdb.InvalidInputException as error:
+    except (duckdb.InvalidInputException, OSError) as error:
+        # Read through Arrow (the rows streamed past the first batches), DuckDB's error arrives as an OSError.
+        if isinstance(error, OSError) and not str(error).startswith("Invalid Input Error"):
+            raise
+        if kind == "parquet":
+            # "Failed to read file "<path>": Snappy decompression failure": the cause, not where it was kept.
+            cause = str(error).splitlines()[0].rsplit('": ', 1)[-1]
+            raise FileRejected(f"the file cannot be read as Parquet ({cause})") from error
         if kind != "csv":
             raise
         raise _csv_error(error, path) from error

@@ -72,6 +72,31 @@ def test_a_quote_left_open_names_its_row_and_never_repeats_a_value(store, tmp_pa
         assert personal not in message
 
 
+@pytest.mark.parametrize("table", ["victims", "crimes"])
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_broken_row_deep_in_a_large_file_is_refused_the_same_way(store, tmp_path, table, dry_run):
+    make = victim if table == "victims" else crime
+    path = write_csv(tmp_path / f"{table}.csv", [make(n) for n in range(1, 5001)])
+    with path.open("a") as handle:
+        handle.write("P9999,Ren,Name\n")
+    with pytest.raises(FileRejected) as refused:
+        store.send(path, dry_run=dry_run)
+    message = str(refused.value)
+    assert "row 5001 (line 5002 of the file) has 3 values where the header has" in message
+    assert "Ren" not in message and "P9999" not in message
+    assert store.query(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_a_parquet_file_with_damaged_pages_is_refused(store, tmp_path):
+    path = write_parquet(tmp_path / "crimes.parquet", [crime(n) for n in range(1, 2001)], table="crimes")
+    data = bytearray(path.read_bytes())
+    data[200:4000] = bytes(3800)  # the footer survives; the pages it points to do not
+    path.write_bytes(bytes(data))
+    with pytest.raises(FileRejected, match="cannot be read as Parquet"):
+        store.send(path)
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
 def test_blank_lines_are_not_counted_as_rows(store, tmp_path):
     path = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2)])
     text = path.read_text().splitlines(keepends=True)
