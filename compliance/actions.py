@@ -88,7 +88,12 @@ def compute_compliance(
     lake_dir = Path(lake_dir or settings.LAKE_DIR)
     con = duckdb.connect()
     try:
-        submissions = _committed_submissions(lake_dir)
+        submissions = _committed_submissions(lake_dir) if lake_dir.is_dir() else []
+        if not submissions:
+            # A run from nothing would become the newest run of its quarters and hide every figure.
+            raise MetricsError(
+                f"the event store {lake_dir} holds no submissions (is it the right folder?); nothing computed"
+            )
         _register_views(con, lake_dir)
         metric_run = _run_engine(
             con, engine=engine, periods=periods, cutoff=cutoff, similar_areas=similar_areas

@@ -40,6 +40,22 @@ def test_compute_stores_figures_with_their_provenance(submitted):
     assert AuditEvent.objects.filter(action="compliance.compute", target=f"run {computation.pk}").exists()
 
 
+@pytest.mark.parametrize("lake", ["missing", "empty", "a-file"])
+def test_compute_from_a_wrong_event_store_is_refused_and_keeps_the_figures(submitted, tmp_path, lake):
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    before = run("metrics", "--period", "2025-26 Q1", "--format", "csv")
+    wrong = tmp_path / lake
+    if lake == "empty":
+        wrong.mkdir()
+    elif lake == "a-file":
+        wrong.write_text("not a folder")
+    with pytest.raises(CommandError, match=f"the event store {wrong} holds no submissions"):
+        run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15", "--lake", str(wrong))
+    assert ComputationRun.objects.count() == 1
+    assert run("metrics", "--period", "2025-26 Q1", "--format", "csv") == before
+    assert AuditEvent.objects.filter(action="compliance.compute", outcome="failed").exists()
+
+
 def test_metrics_prints_csv_with_the_documented_columns(submitted):
     run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
     out = run("metrics", "--period", "2025-26 Q1", "--format", "csv", "--metric", "R8.hearing_info_1wd")
