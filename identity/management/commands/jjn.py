@@ -1,6 +1,7 @@
 """`justice-journey jjn check VALUE...` and `justice-journey jjn export --out FILE`."""
 
 import csv
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,12 +42,17 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _export(self, out: Path) -> None:
-        if out.exists() and out.is_dir():
+        if out.is_dir():
             raise CommandError(f"{out} is a folder; give a file name")
+        if out.is_symlink() or (out.exists() and not out.is_file()):
+            # The file is moved into place, which would replace a link, a pipe or a device with it.
+            raise CommandError(f"{out} is not a plain file; give the name of a new file or of one to replace")
         partial = out.with_name(out.name + ".partial")
         rows = 0
         try:
-            with partial.open("w", newline="", encoding="utf-8") as file:
+            # Only its owner can read it: it ties each body's references to their numbers.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(descriptor, "w", newline="", encoding="utf-8") as file:
                 writer = csv.writer(file)
                 writer.writerow(["body", "person_ref", "jjn"])
                 for body, person_ref, number in (

@@ -42,13 +42,23 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
         console = Console(file=sys.stderr)
+        report: Path | None = options["report"]
         report_writer = None
         report_handle = None
-        if options["report"]:
-            report_handle = options["report"].open("w", newline="", encoding="utf-8")
+        # Written beside it and moved into place once a file has been submitted: a refusal before that
+        # (an unknown body, say) leaves an earlier report as it was.
+        partial = report.with_name(report.name + ".partial") if report is not None else None
+        if report is not None and report.is_dir():
+            raise CommandError(f"--report {report} is a folder; give a file name")
+        if partial is not None:
+            try:
+                report_handle = partial.open("w", newline="", encoding="utf-8")
+            except OSError as error:
+                raise CommandError(f"--report {report}: cannot write it ({error.strerror})") from None
             report_writer = csv.writer(report_handle)
             report_writer.writerow(REPORT_COLUMNS)
         any_rejected = False
+        submitted = False
         try:
             with Progress(
                 TextColumn("{task.description}"),
@@ -80,6 +90,7 @@ class Command(BaseCommand):
                         )
                     except SubmissionRefused as refusal:
                         raise CommandError(f"{options['body']}: {refusal}") from refusal
+                    submitted = True
                     bar.remove_task(task)
                     self.stdout.write(submission.summary)
                     if submission.status == Submission.Status.REJECTED:
@@ -90,5 +101,10 @@ class Command(BaseCommand):
         finally:
             if report_handle is not None:
                 report_handle.close()
+            if partial is not None and report is not None:
+                if submitted:
+                    partial.replace(report)
+                else:
+                    partial.unlink(missing_ok=True)
         if any_rejected:
             sys.exit(EXIT_REJECTED)

@@ -1,9 +1,11 @@
 import csv
+import os
+import stat
 from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import AuditEvent
 from analytics.linkage import Thresholds
@@ -48,6 +50,22 @@ def test_jjn_export_writes_every_record_and_is_audited(tmp_path):
         {"body": "E23000036", "person_ref": "P2", "jjn": numbers["P2"]},
     ]
     assert AuditEvent.objects.filter(action="identity.jjn_export", detail__rows=2).exists()
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_jjn_export_replaces_only_a_plain_file(tmp_path):
+    register_victims(body="E23000036", records=[person("P1")], by=None)
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("kept")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for out in (link, pipe):
+        with pytest.raises(CommandError, match="is not a plain file"):
+            run("jjn", "export", "--out", str(out))
+    assert link.is_symlink() and target.read_text() == "kept" and stat.S_ISFIFO(pipe.stat().st_mode)
+    assert not AuditEvent.objects.filter(action="identity.jjn_export").exists()
 
 
 def people():

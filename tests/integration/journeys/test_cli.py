@@ -4,7 +4,7 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import AuditEvent
 from identity.models import VictimRecord
@@ -47,6 +47,27 @@ def test_one_summary_line_per_file_and_a_report(bodies, tmp_path, lake):
         64,
     )
     assert AuditEvent.objects.filter(action="submission.create", target=f"submission:{stored.pk}").exists()
+
+
+def test_a_report_that_cannot_be_written_is_refused_before_anything_is_sent(bodies, tmp_path, lake):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1)])
+    for report, message in (
+        (tmp_path, "is a folder; give a file name"),
+        (tmp_path / "no-such-folder" / "report.csv", r"cannot write it \(No such file or directory\)"),
+    ):
+        with pytest.raises(CommandError, match=message):
+            ingest("--body", "E23000036", "--report", str(report), str(path))
+    assert not Submission.objects.exists()
+
+
+def test_a_refused_body_leaves_an_earlier_report_as_it_was(bodies, tmp_path, lake):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1)])
+    report = tmp_path / "report.csv"
+    report.write_text("yesterday's report\n")
+    with pytest.raises(CommandError, match="NOPE"):
+        ingest("--body", "NOPE", "--report", str(report), str(path))
+    assert report.read_text() == "yesterday's report\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
 def test_a_file_rejected_whole_exits_2(bodies, tmp_path, lake):
