@@ -24,6 +24,7 @@ from accounts import access
 from accounts.audit import record
 from accounts.models import AuditEvent, Organisation, OrganisationKind, User
 from analytics import ingest as core
+from analytics.ingest.sources import first_non_utf8
 from analytics.standard import TABLE_NAMES, load_standard
 from journeys.models import ApiToken, CodeMapping, Submission
 
@@ -325,14 +326,39 @@ class InvalidMapping(ValueError):
     pass
 
 
+LOCAL_CODE_MAX = CodeMapping._meta.get_field("local_code").max_length or 100
+
+
+MAPPING_COLUMNS = ("table", "column", "local_code", "standard_code")
+
+
 def read_mapping_file(path: Path) -> list[dict[str, str]]:
     """The rows of a mapping file; its errors leave naming the file to the caller, which knows its name."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        wanted = ["table", "column", "local_code", "standard_code"]
-        if reader.fieldnames is None or sorted(reader.fieldnames) != sorted(wanted):
-            raise InvalidMapping(f"the header must be exactly {', '.join(wanted)}")
-        return [{key: (value or "").strip() for key, value in row.items()} for row in reader]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = [name.strip() for name in next(reader, [])]
+            if sorted(header) != sorted(MAPPING_COLUMNS):
+                raise InvalidMapping(f"the header must be exactly {', '.join(MAPPING_COLUMNS)}")
+            rows: list[dict[str, str]] = []
+            for values in reader:
+                if not values:  # a blank line is not a row
+                    continue
+                if len(values) != len(header):
+                    raise InvalidMapping(
+                        f"row {len(rows) + 1} (line {reader.line_num} of the file) has {len(values)} values where "
+                        f"the header has {len(header)}"
+                    )
+                rows.append({name: value.strip() for name, value in zip(header, values, strict=True)})
+            return rows
+    except UnicodeDecodeError:
+        found = first_non_utf8(path)
+        where = f": row {found[0]}, column {found[1]}, has a character that is not" if found else ""
+        raise InvalidMapping(
+            f"the file is not UTF-8 encoded{where}; save it as 'CSV UTF-8 (comma delimited)'"
+        ) from None
+    except csv.Error as error:
+        raise InvalidMapping(f"the file is not well-formed CSV ({error})") from None
 
 
 def load_code_mappings(
@@ -349,6 +375,7 @@ def load_code_mappings(
     body = Organisation.objects.get(code=body_code)
     standard = load_standard(STANDARD_VERSION)
     checked: list[tuple[str, str, str, str]] = []
+    seen: dict[tuple[str, str, str], tuple[int, str]] = {}
     for number, row in enumerate(rows, start=1):
         table, column, local, wanted = row["table"], row["column"], row["local_code"], row["standard_code"]
         if table not in TABLE_NAMES:
@@ -363,6 +390,14 @@ def load_code_mappings(
         if not local or local == wanted:
             raise InvalidMapping(
                 f"row {number}, column local_code: give a local code different from the standard one"
+            )
+        if len(local) > LOCAL_CODE_MAX:
+            raise InvalidMapping(f"row {number}, column local_code: longer than {LOCAL_CODE_MAX} characters")
+        earlier = seen.setdefault((table, column, local), (number, wanted))
+        if earlier[1] != wanted:
+            raise InvalidMapping(
+                f"row {number}, column local_code: {local!r} is mapped to {earlier[1]!r} on row {earlier[0]}; "
+                "a local code means one standard code"
             )
         checked.append((table, column, local, wanted))
     with transaction.atomic():

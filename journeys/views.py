@@ -187,7 +187,7 @@ def mappings(request: HttpRequest) -> HttpResponse:
                         body_code=body.code,
                         rows=actions.read_mapping_file(path),
                     )
-                except (actions.InvalidMapping, UnicodeDecodeError) as error:
+                except actions.InvalidMapping as error:
                     form.add_error("file", f"{Path(uploaded.name).name}: {error}")
                 else:
                     loaded = ngettext(

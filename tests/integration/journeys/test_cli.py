@@ -150,6 +150,32 @@ def test_codemap_refuses_a_code_not_in_the_standard(bodies, tmp_path):
     assert not CodeMapping.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("crimes,offence_group,V\xe9P,violence\n", r"the file is not UTF-8 encoded: row 1, column local_code, has a"),
+        ("crimes,offence_group,VAP,violence\n\ncrimes,offence_group,X,violence,extra\n",
+         r"row 2 \(line 4 of the file\) has 5 values where the header has 4"),
+        ("crimes,offence_group,DUP,violence\ncrimes,offence_group,DUP,vehicle\n",
+         r"row 2, column local_code: 'DUP' is mapped to 'violence' on row 1"),
+        (f"crimes,offence_group,{'L' * 101},violence\n", r"row 1, column local_code: longer than 100 characters"),
+    ],
+)  # fmt: skip
+def test_codemap_refuses_a_broken_file_naming_row_and_column(bodies, tmp_path, body, message):
+    mapping = tmp_path / "codes.csv"
+    mapping.write_bytes(("table,column,local_code,standard_code\n" + body).encode("latin-1"))
+    with pytest.raises(CommandError, match=f"codes.csv: {message}"):
+        call_command("codemap", "--body", "E23000036", "--load", str(mapping))
+    assert not CodeMapping.objects.exists()
+
+
+def test_codemap_accepts_the_same_mapping_twice(bodies, tmp_path):
+    mapping = tmp_path / "codes.csv"
+    mapping.write_text("table,column,local_code,standard_code\n" + "crimes,offence_group,VAP,violence\n" * 2)
+    call_command("codemap", "--body", "E23000036", "--load", str(mapping), stdout=io.StringIO())
+    assert list(CodeMapping.objects.values_list("local_code", "standard_code")) == [("VAP", "violence")]
+
+
 def test_a_stored_submission_asks_for_a_compliance_recompute(
     bodies, tmp_path, django_capture_on_commit_callbacks
 ):

@@ -190,6 +190,13 @@ def test_local_code_mappings_are_loaded_listed_and_refused_by_file_row_and_colum
         "force-codes.csv: the header must be exactly table, column, local_code, standard_code" in wrong_header
     )
 
+    extra = load("force-codes.csv", header + "crimes,offence_group,VAP,violence,extra\n")
+    assert extra.status_code == 200
+    assert (
+        "force-codes.csv: row 1 (line 2 of the file) has 5 values where the header has 4"
+        in extra.content.decode()
+    )
+
     loaded = load("force-codes.csv", header + "crimes,offence_group,VAP,violence\n").content.decode()
     assert "1 code mapping loaded." in loaded and "Your body's local codes</caption>" in loaded
     assert '<td class="govuk-table__cell">VAP</td><td class="govuk-table__cell">violence</td>' in loaded
