@@ -93,6 +93,19 @@ def person_view_bodies(user: object, bodies: set[str]) -> tuple[set[str], set[st
     return {body for body in bodies if body in allowed}, {body for body in bodies if body not in allowed}
 
 
+def can_request_split(user: object, bodies: set[str]) -> bool:
+    """Reviewers may send any number to clerical review; others only a number holding a record they may
+    see (their own body's, or one an agreement lets them see in the person view)."""
+    member = _member(user)
+    if member is None:
+        return False
+    if member.role in REVIEW_ROLES:
+        return True
+    return member.role in PERSON_VIEW_ROLES and bool(
+        bodies & agreed_bodies(member, SharingAgreement.Scope.PERSON_VIEW)
+    )
+
+
 def can_operate(user: object) -> bool:
     member = _member(user)
     return member is not None and member.role in OPERATOR_ROLES

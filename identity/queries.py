@@ -84,6 +84,13 @@ def review_bodies(item: ReviewItem) -> set[str]:
     )
 
 
+def number_bodies(value: str) -> set[str]:
+    """The bodies with a victims record under the number `value` stands for today; raises InvalidJJN or
+    UnknownJJN."""
+    current = registry.number(registry.resolve(value))
+    return set(VictimRecord.objects.using(VAULT_DB).filter(jjn=current).values_list("body", flat=True))
+
+
 def _shown(record: VictimRecord) -> dict[str, Any]:
     return {
         "id": record.id,

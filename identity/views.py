@@ -237,7 +237,9 @@ def person(request: HttpRequest, value: str) -> HttpResponse:
             view = queries.person_view(_user(request), shown, purpose=form.cleaned_data["purpose"])
         except registry.UnknownJJN as error:
             raise Http404(str(error)) from None
-        return render(request, "identity/person.html", {"view": view, "split_form": SplitRequestForm()})
+        may_split = access.can_request_split(request.user, queries.number_bodies(view.jjn))
+        split_form = SplitRequestForm() if may_split else None
+        return render(request, "identity/person.html", {"view": view, "split_form": split_form})
     return render(
         request, "identity/purpose.html", {"form": form, "jjn": shown, "title": _("See a person's journey")}
     )
@@ -246,12 +248,15 @@ def person(request: HttpRequest, value: str) -> HttpResponse:
 @role_required(*access.PERSON_VIEW_ROLES, *access.REVIEW_ROLES)
 @require_http_methods(["POST"])
 def request_split(request: HttpRequest, value: str) -> HttpResponse:
+    try:
+        bodies = queries.number_bodies(value)
+    except (jjn.InvalidJJN, registry.UnknownJJN):
+        bodies = set()  # answered as a number with no record the user may see: nothing tells them apart
+    if not access.can_request_split(request.user, bodies):
+        return refuse(request, reason="split request for a number with no record the user may see")
     form = SplitRequestForm(request.POST)
     if form.is_valid():
-        try:
-            actions.request_split(value=value, reason=form.cleaned_data["reason"], by=_user(request))
-        except (jjn.InvalidJJN, registry.UnknownJJN) as error:
-            raise Http404(str(error)) from None
+        actions.request_split(value=value, reason=form.cleaned_data["reason"], by=_user(request))
         messages.success(request, _("Sent to clerical review. Nothing changes until a reviewer decides."))
     else:
         messages.error(request, _("Say why this number may be two people."))

@@ -99,6 +99,32 @@ def test_a_submitter_cannot_open_the_person_view(client):
     assert client.get(reverse("identity:find_person")).status_code == 403
 
 
+def test_only_someone_who_may_see_a_record_of_a_number_sends_it_to_clerical_review(client):
+    numbers = register_victims(body="E23000001", records=[person("M1")], by=None)
+    unissued = "JJ-9NN4-K7CM-3A7W"
+    split = reverse("identity:request_split", args=[numbers["M1"]])
+    client.force_login(staff("analyst", role="analyst", organisation_code="E23000036"))
+    for value in (numbers["M1"], unissued):
+        answer = client.post(reverse("identity:request_split", args=[value]), {"reason": "two people"})
+        assert answer.status_code == 403  # an unissued number is answered the same way
+    assert not ReviewItem.objects.using("vault").exists()
+    assert AuditEvent.objects.filter(action="access.refused", target=split).exists()
+
+    client.force_login(staff("met", role="analyst", organisation_code="E23000001"))
+    assert client.post(split, {"reason": "two people"}).status_code == 302
+    assert ReviewItem.objects.using("vault").get().kind == "split"
+
+
+def test_the_person_page_offers_a_split_only_to_those_who_may_request_one(client, tmp_path, settings):
+    numbers = register_victims(body="E23000001", records=[person("M1")], by=None)
+    settings.LAKE_DIR = tmp_path / "lake"
+    page = reverse("identity:person", args=[numbers["M1"]])
+    client.force_login(staff("analyst", role="analyst", organisation_code="E23000036"))
+    assert b"This number may be two people" not in client.post(page, {"purpose": "case conference"}).content
+    client.force_login(staff("met", role="analyst", organisation_code="E23000001"))
+    assert b"This number may be two people" in client.post(page, {"purpose": "case conference"}).content
+
+
 def lake_with_two_bodies(numbers: dict[str, str]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(
