@@ -307,16 +307,27 @@ def revoke_token(*, by: User, token: ApiToken) -> ApiToken:
 
 
 def token_for(secret: str) -> ApiToken | None:
-    """The active token with this secret, with its last use recorded; None for an unknown or revoked one."""
+    """The active token with this secret, with its last use recorded; None for an unknown or revoked one,
+    or one of a body that is deactivated (an inactive organisation may do nothing)."""
     token = (
         ApiToken.objects.select_related("body")
-        .filter(token_hash=hash_token(secret), revoked_at__isnull=True)
+        .filter(token_hash=hash_token(secret), revoked_at__isnull=True, body__is_active=True)
         .first()
     )
     if token is not None:
         token.last_used_at = timezone.now()
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
     return token
+
+
+def token_refusal(secret: str) -> str:
+    """Why `token_for` found no token for this secret, in the words the audit log records."""
+    token = ApiToken.objects.select_related("body").filter(token_hash=hash_token(secret)).first()
+    if token is None:
+        return "unknown token"
+    if token.revoked_at is not None:
+        return "revoked token"
+    return "the token's body is deactivated"
 
 
 # Local code mappings

@@ -35,7 +35,7 @@ class TokenAuth(HttpBearer):
                 action="api.refused",
                 target=request.path,
                 outcome=AuditEvent.Outcome.REFUSED,
-                purpose="unknown or revoked token",
+                purpose=actions.token_refusal(token),
                 detail={"token": token[:10]},
                 actor_label="api",
             )

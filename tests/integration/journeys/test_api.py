@@ -51,7 +51,20 @@ def test_revoked_token_is_refused_and_audited(client, submitter, secret):
     response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": [crime(1)]})
     assert response.status_code == 401
     assert not Submission.objects.exists()
-    assert AuditEvent.objects.filter(action="api.refused", outcome="refused").exists()
+    assert AuditEvent.objects.get(action="api.refused", outcome="refused").purpose == "revoked token"
+
+
+def test_a_deactivated_bodys_tokens_read_nothing(client, secret, lake):
+    post(client, secret, {"body": "E23000036", "table": "crimes", "records": [crime(1)]})
+    submission = Submission.objects.get()
+    token = ApiToken.objects.select_related("body").get()
+    token.body.is_active = False
+    token.body.save()
+    headers = {"Authorization": f"Bearer {secret}"}
+    for address in ("/api/submissions", f"/api/submissions/{submission.pk}"):
+        assert client.get(address, headers=headers).status_code == 401
+    refused = AuditEvent.objects.filter(action="api.refused").latest("at")
+    assert refused.purpose == "the token's body is deactivated"
 
 
 def test_token_cannot_submit_for_another_body(client, secret):
