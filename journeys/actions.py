@@ -410,16 +410,27 @@ def load_code_mappings(
                 f"row {number}, column local_code: {local!r} is mapped to {earlier[1]!r} on row {earlier[0]}; "
                 "a local code means one standard code"
             )
-        checked.append((table, column, local, wanted))
+        if earlier[0] == number:  # the same line again adds nothing
+            checked.append((table, column, local, wanted))
     with transaction.atomic():
-        for table, column, local, wanted in checked:
-            CodeMapping.objects.update_or_create(
-                body=body,
-                table=table,
-                column=column,
-                local_code=local,
-                defaults={"standard_code": wanted, "updated_by": by},
-            )
+        # One statement per batch, adding new codes and replacing the meaning of known ones.
+        CodeMapping.objects.bulk_create(
+            [
+                CodeMapping(
+                    body=body,
+                    table=table,
+                    column=column,
+                    local_code=local,
+                    standard_code=wanted,
+                    updated_by=by,
+                )
+                for table, column, local, wanted in checked
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["body", "table", "column", "local_code"],
+            update_fields=["standard_code", "updated_by", "updated_at"],
+        )
         record(
             by=by,
             action="code_mapping.load",

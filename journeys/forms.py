@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from analytics.ingest import FileRejected, file_format
 
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+# Tens of thousands of lines: far more local codes than any body has, and small enough to check at once.
+MAX_MAPPING_BYTES = 2 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -63,3 +65,9 @@ class MappingForm(forms.Form):
         help_text=_("A CSV with the columns table, column, local_code, standard_code."),
         error_messages={"required": _("Select a file")},
     )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_MAPPING_BYTES:
+            raise forms.ValidationError(_("The selected file must be smaller than 2 MB"))
+        return upload

@@ -180,7 +180,9 @@ def mappings(request: HttpRequest) -> HttpResponse:
             uploaded = form.cleaned_data["file"]
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "mappings.csv"
-                path.write_bytes(uploaded.read())
+                with path.open("wb") as copy:
+                    for chunk in uploaded.chunks():
+                        copy.write(chunk)
                 try:
                     count = actions.load_code_mappings(
                         by=request.user,  # type: ignore[arg-type]

@@ -174,6 +174,11 @@ def test_codemap_accepts_the_same_mapping_twice(bodies, tmp_path):
     mapping.write_text("table,column,local_code,standard_code\n" + "crimes,offence_group,VAP,violence\n" * 2)
     call_command("codemap", "--body", "E23000036", "--load", str(mapping), stdout=io.StringIO())
     assert list(CodeMapping.objects.values_list("local_code", "standard_code")) == [("VAP", "violence")]
+    first = CodeMapping.objects.get().updated_at
+    mapping.write_text("table,column,local_code,standard_code\ncrimes,offence_group,VAP,vehicle\n")
+    call_command("codemap", "--body", "E23000036", "--load", str(mapping), stdout=io.StringIO())
+    replaced = CodeMapping.objects.get()
+    assert (replaced.standard_code, replaced.updated_at > first) == ("vehicle", True)
 
 
 def test_a_stored_submission_asks_for_a_compliance_recompute(
