@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -15,6 +17,8 @@ from django.utils.translation import gettext
 from accounts.audit import record
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.roles import role_fits, role_refusal
+
+USERNAME_MAX = User._meta.get_field("username").max_length or 150
 
 # National organisations, which the reference data does not list.
 NATIONAL_ORGANISATIONS = {
@@ -164,9 +168,11 @@ def create_user(
     email: str = "",
     actor_label: str = "accounts",
 ) -> User:
-    """Makes an account in one organisation with one role; refuses a role that does not fit the organisation."""
+    """Makes an account in one organisation with one role; refuses a role that does not fit the organisation,
+    and a user name or e-mail address the account form would refuse (the command line comes here too)."""
     if not role_fits(role, organisation.kind):
         raise AccountRefused(role_refusal(role, organisation))
+    _check_identity(username, email)
     with transaction.atomic():
         user = User.objects.create_user(
             username=username, password=password, email=email, organisation=organisation, role=role
@@ -179,6 +185,25 @@ def create_user(
             actor_label=actor_label or "accounts",
         )
     return user
+
+
+def _check_identity(username: str, email: str) -> None:
+    try:
+        if len(username) > USERNAME_MAX:
+            raise ValidationError("too long")
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise AccountRefused(
+            gettext("A user name is 1 to %(most)d letters, digits and @ . + - _ only.")
+            % {"most": USERNAME_MAX}
+        ) from None
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise AccountRefused(
+                gettext("Enter an email address in the correct format, like name@example.gov.uk")
+            ) from None
 
 
 class AccountRefused(ValidationError):

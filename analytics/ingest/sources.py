@@ -114,6 +114,11 @@ def _read_csv_header(path: Path) -> list[str]:
         raise FileRejected("the file is empty: it has no header row")
     if b"\x00" in head:
         raise FileRejected("the file contains NUL bytes: it is not a text CSV file")
+    if b"\r" in head and b"\n" not in head:
+        raise FileRejected(
+            "its lines end with a carriage return alone (an old Mac format); "
+            "save it as 'CSV UTF-8 (comma delimited)' and send it again"
+        )
     text = head.decode("utf-8-sig", errors="replace")
     if "\ufffd" in text.split("\n", 1)[0]:
         raise FileRejected(
@@ -244,11 +249,17 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchem
     except duckdb.Error as error:
         raise FileRejected(f"the file cannot be read as Parquet ({str(error).splitlines()[0]})") from error
     header = [str(row[0]) for row in described]
-    check_header(header, schema)
+    try:
+        # DuckDB renames a repeated column (force, force_1); the file's own names are checked.
+        check_header(pq.read_schema(path).names, schema)
+    except (pa.ArrowException, OSError):
+        check_header(header, schema)
     selects = []
     for name, column_type, *_ in described:
         kind = str(column_type).upper()
-        if kind == "TIMESTAMP WITH TIME ZONE":
+        if kind == "BOOLEAN":  # as in a workbook: true and false are Y and N
+            expression = f"CASE WHEN {quote(name)} THEN 'Y' WHEN NOT {quote(name)} THEN 'N' END"
+        elif kind == "TIMESTAMP WITH TIME ZONE":
             expression = f"strftime(timezone('UTC', {quote(name)}), '%Y-%m-%dT%H:%M:%S.%fZ')"
         elif kind.startswith("TIMESTAMP"):
             expression = f"strftime({quote(name)}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%f')"

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -577,11 +578,15 @@ def generate(
     workers: int | None = None,
 ) -> Summary:
     """Writes synthetic submissions for every body under `out_dir/bodies/` and the truth under `out_dir/truth/`."""
-    if scale <= 0:
-        raise ValueError("scale must be greater than 0")
+    if not math.isfinite(scale) or scale <= 0:
+        raise ValueError("scale must be a number greater than 0")
+    if workers is not None and workers < 1:
+        raise ValueError("workers must be at least 1")
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"format must be csv or parquet, not {fmt!r}")
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"{out_dir} is a file; give a folder")
     if (out_dir / "bodies").exists() or (out_dir / "truth").exists():
         raise FileExistsError(
             f"{out_dir} already holds generated data (bodies/ or truth/); choose an empty folder"

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.actions import sync_organisations
 
@@ -12,7 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--standard-version", default="1", help="Version of the Code (default 1).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = sync_organisations(version=options["standard_version"])
+        try:
+            counts = sync_organisations(version=options["standard_version"])
+        except LookupError as error:
+            raise CommandError(str(error).strip("'\"")) from None
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Organisations: {counts['created']} created, {counts['updated']} updated, "

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from compliance.retention import prune_figures
 
+MAX_DAYS = 36_500
+
 
 class Command(BaseCommand):
     help = (
@@ -20,8 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         days = options["older_than_days"]
-        if days < 1:
-            raise CommandError("--older-than-days must be at least 1")
+        if not 1 <= days <= MAX_DAYS:
+            raise CommandError(f"--older-than-days must be between 1 and {MAX_DAYS:,} (a hundred years)")
         result = prune_figures(
             older_than=timedelta(days=days), dry_run=options["dry_run"], actor_label="command line"
         )

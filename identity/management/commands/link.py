@@ -1,5 +1,6 @@
 """`justice-journey link [--engine duckdb|spark]`: batch linkage over every victims record in the vault."""
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, engine: str, model: str | None, **options: Any) -> None:
+        if model is not None and not Path(model).is_file():
+            raise CommandError(f"--model {model}: no such file")
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),

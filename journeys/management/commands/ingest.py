@@ -39,6 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         files: list[Path] = options["files"]
         for path in files:
+            if path.is_dir():
+                raise CommandError(f"{path} is a folder; name the files in it")
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
         console = Console(file=sys.stderr)

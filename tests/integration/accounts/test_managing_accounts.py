@@ -304,3 +304,19 @@ def test_a_user_name_the_pages_use_is_refused(as_admin):
     ).content.decode()
     assert "This user name is kept for the service" in page
     assert not User.objects.filter(username="new").exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "email", "message"),
+    [
+        ("", "", "A user name is 1 to 150 letters"),
+        ("bad user!", "", "A user name is 1 to 150 letters"),
+        ("u" * 151, "", "A user name is 1 to 150 letters"),
+        ("au.sub2", "notanemail", "Enter an email address in the correct format"),
+    ],
+)
+def test_the_command_line_refuses_what_the_account_form_refuses(admin, username, email, message):
+    before = User.objects.count()
+    with pytest.raises(CommandError, match=message):
+        command("create", username, "--organisation", "MOJ", "--role", "administrator", "--email", email)
+    assert User.objects.count() == before

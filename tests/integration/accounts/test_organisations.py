@@ -100,3 +100,9 @@ def test_the_demo_accounts_command_refuses_without_debug_or_force(capsys, settin
     assert lines[0].split() == ["username", "password", "role", "organisation"]
     assert lines[3].split()[:4] == ["reviewer", demo_password("reviewer"), "local_reviewer", "LPB-E23000036"]
     assert len(lines) == 7
+
+
+def test_sync_refuses_an_unknown_standard_version_plainly():
+    with pytest.raises(CommandError, match="99"):
+        call_command("sync_organisations", "--standard-version", "99")
+    assert not Organisation.objects.exists()

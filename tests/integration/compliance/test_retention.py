@@ -107,3 +107,9 @@ def test_a_recompute_with_nothing_to_remove_leaves_the_audit_log_alone(runs):
     ComputationRun.objects.update(finished_at=timezone.now())  # every run is within the retention
     assert recompute.call(cutoff="2025-08-15")["pruned_runs"] == 0
     assert not AuditEvent.objects.filter(action="compliance.prune").exists()
+
+
+@pytest.mark.parametrize("days", ["0", "36501", "99999999999"])
+def test_prune_refuses_a_retention_out_of_range(days):
+    with pytest.raises(CommandError, match="must be between 1 and 36,500"):
+        call_command("prune_figures", "--older-than-days", days, "--dry-run", stdout=io.StringIO())

@@ -138,3 +138,9 @@ def test_link_on_spark_gives_the_same_merges():
     assert summary.merges == 1
     p1 = VictimRecord.objects.using("vault").get(body="E23000036", person_ref="P1").jjn.display
     assert registry.resolve(cps["C1"]) == p1
+
+
+def test_link_refuses_a_model_that_is_not_a_file(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("link", "--model", str(tmp_path), "--verbosity", "0")
+    assert not AuditEvent.objects.filter(action="identity.link").exists()

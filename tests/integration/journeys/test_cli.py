@@ -58,6 +58,8 @@ def test_a_report_that_cannot_be_written_is_refused_before_anything_is_sent(bodi
         with pytest.raises(CommandError, match=message):
             ingest("--body", "E23000036", "--report", str(report), str(path))
     assert not Submission.objects.exists()
+    with pytest.raises(CommandError, match="is a folder; name the files in it"):
+        ingest("--body", "E23000036", str(tmp_path))
 
 
 def test_a_refused_body_leaves_an_earlier_report_as_it_was(bodies, tmp_path, lake):

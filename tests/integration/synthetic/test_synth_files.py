@@ -138,13 +138,23 @@ def test_the_command_writes_the_files_and_reports(tmp_path, capsys):
     [
         (["--from", "2025-26 Q5"], "'2025-26 Q5' is not a financial-year quarter"),
         (["--from", "2025-26 Q2", "--to", "2025-26 Q1"], "is before --from"),
-        (["--scale", "0"], "scale must be greater than 0"),
+        (["--scale", "0"], "scale must be a number greater than 0"),
+        (["--scale", "inf"], "scale must be a number greater than 0"),
+        (["--scale", "nan"], "scale must be a number greater than 0"),
+        (["--workers", "0"], "workers must be at least 1"),
     ],
 )
 def test_the_command_refuses_bad_options_plainly(tmp_path, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("synth", "--out", str(tmp_path / "x"), *arguments)
     assert not (tmp_path / "x" / "bodies").exists()
+
+
+def test_the_command_refuses_a_file_for_its_folder(tmp_path):
+    (tmp_path / "crimes.csv").write_text("kept")
+    with pytest.raises(CommandError, match=r"crimes\.csv is a file; give a folder"):
+        call_command("synth", "--out", str(tmp_path / "crimes.csv"))
+    assert (tmp_path / "crimes.csv").read_text() == "kept"
 
 
 def test_the_command_never_writes_over_earlier_output(tmp_path):

@@ -97,6 +97,40 @@ def test_a_parquet_file_with_damaged_pages_is_refused(store, tmp_path):
     assert store.query("SELECT count(*) FROM crimes") == [(0,)]
 
 
+def test_a_parquet_file_naming_a_column_twice_is_refused_naming_it(store, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = list(crime(1))
+    table = pa.table([pa.array([crime(1)[name]]) for name in columns] + [pa.array(["E23000036"])],
+                     names=[*columns, "force"])  # fmt: skip
+    pq.write_table(table, tmp_path / "crimes.parquet")
+    with pytest.raises(FileRejected, match="names these columns more than once: force"):
+        store.send(tmp_path / "crimes.parquet")
+
+
+def test_parquet_booleans_are_read_as_y_and_n(store, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [crime(1), crime(2)]
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    columns["domestic_abuse"] = [True, False]
+    columns["enhanced_rights"] = [False, False]
+    pq.write_table(pa.table(columns), tmp_path / "crimes.parquet")
+    result = store.send(tmp_path / "crimes.parquet")
+    assert (result.accepted, result.rejected) == (2, 0)
+    stored = store.query("SELECT crime_ref, domestic_abuse, enhanced_rights FROM crimes ORDER BY crime_ref")
+    assert stored == [("C1", "Y", "N"), ("C2", "N", "N")]
+
+
+def test_a_csv_with_old_mac_line_endings_is_refused_saying_so(store, tmp_path):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2)])
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r").replace(b"\n", b"\r"))
+    with pytest.raises(FileRejected, match="carriage return alone"):
+        store.send(path)
+
+
 def test_blank_lines_are_not_counted_as_rows(store, tmp_path):
     path = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2)])
     text = path.read_text().splitlines(keepends=True)
