@@ -71,6 +71,14 @@ def area_body_codes(local_policing_body: Organisation) -> frozenset[str]:
     return frozenset(codes)
 
 
+def area_force_codes(user: AnyUser | None) -> frozenset[str]:
+    """The police force areas a local reviewer's local policing body oversees (empty for anyone else)."""
+    member = _active_member(user)
+    if member is None or member.organisation is None or member.role != Role.LOCAL_REVIEWER:
+        return frozenset()
+    return frozenset(member.organisation.forces.values_list("code", flat=True))
+
+
 def can_view_national(user: AnyUser | None) -> bool:
     member = _active_member(user)
     return member is not None and member.role == Role.NATIONAL_ANALYST

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from accounts.access import can_view_national, visible_body_codes
+from accounts.access import area_force_codes, can_view_national, visible_body_codes
 from accounts.models import Role, User
 from analytics.metrics.periods import parse_period
 from analytics.metrics.sql import ALL
@@ -70,8 +70,9 @@ def figures(
 
 
 def visible(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResult]:
-    """What `user` may see: their bodies' figures; a local reviewer also their areas' totals; a national
-    analyst everything. National totals are the comparator for every figure and visible to all."""
+    """What `user` may see: their bodies' figures; a local reviewer their areas' bodies and totals, in their
+    own areas; a national analyst everything. National totals are the comparator for every figure and
+    visible to all."""
     if can_view_national(user):
         return results
     codes = visible_body_codes(user)
@@ -79,7 +80,14 @@ def visible(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResul
         return results.none()
     allowed = Q(body__in=codes) | Q(force=ALL, body=ALL)
     if user.role == Role.LOCAL_REVIEWER:
-        allowed |= Q(body=ALL, force__in=codes)
+        # A body that serves several areas (a CPS area, a probation region) is shown for the reviewer's own
+        # areas and as a whole, never for another local policing body's area.
+        forces = area_force_codes(user)
+        allowed = (
+            Q(body__in=codes, force__in=[*forces, ALL])
+            | Q(force=ALL, body=ALL)
+            | Q(body=ALL, force__in=forces)
+        )
     return results.filter(allowed)
 
 

@@ -284,3 +284,29 @@ def test_a_figure_with_returns_says_what_its_counts_and_breakdowns_hold(client, 
     assert "This figure comes from a return" in returned and "every breakdown" not in returned
     events_only = client.get(metric_url("R3.confirmation_5wd", force=FORCE, body=FORCE)).content.decode()
     assert "data-source-note" not in events_only
+
+
+def test_a_local_reviewer_sees_a_shared_body_in_their_own_areas_and_as_a_whole_only(bodies):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from compliance.models import ComputationRun, MetricResult
+    from compliance.queries import visible
+
+    people.organisation("E23000035", name="Devon and Cornwall")
+    cps = people.organisation("CPS-SW", kind="cps_area", name="CPS South West", forces=[FORCE, "E23000035"])
+    assert set(cps.forces.values_list("code", flat=True)) == {FORCE, "E23000035"}
+    run = ComputationRun.objects.create(
+        period="2025-26 Q1", periods=["2025-26 Q1"], cutoff=date(2025, 8, 15), as_of=timezone.now(),
+        standard_version="1", engine="duckdb", requested_by_label="test",
+    )  # fmt: skip
+    for force, body in [(FORCE, "CPS-SW"), ("E23000035", "CPS-SW"), ("ALL", "CPS-SW"), ("E23000035", "ALL"),
+                        (FORCE, "ALL"), ("ALL", "ALL"), (FORCE, FORCE), ("E23000035", "E23000035")]:  # fmt: skip
+        MetricResult.objects.create(
+            run=run, metric="R6.decision_5wd", force=force, body=body, period="2025-26 Q1", breakdown="all",
+            breakdown_value="all", source="events", numerator=1, denominator=2,
+        )  # fmt: skip
+    reviewer = people.user("pcc", role=Role.LOCAL_REVIEWER, organisation_code="LPB-E23000036")
+    seen = set(visible(reviewer, MetricResult.objects.all()).values_list("force", "body"))
+    assert seen == {(FORCE, "CPS-SW"), ("ALL", "CPS-SW"), (FORCE, "ALL"), ("ALL", "ALL"), (FORCE, FORCE)}
