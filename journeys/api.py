@@ -27,19 +27,32 @@ Table = Literal["victims", "crimes", "events", "returns"]
 
 
 class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        given = request.headers.get(self.header, "")
+        scheme, _, token = given.partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token.strip():
+            # Answered 401 before `authenticate` is reached: recorded here, as every refused call is.
+            _refused(request, "no token" if not given else "not a bearer token")
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = actions.token_for(token)
         if found is None:
-            record(
-                by=None,
-                action="api.refused",
-                target=request.path,
-                outcome=AuditEvent.Outcome.REFUSED,
-                purpose=actions.token_refusal(token),
-                detail={"token": token[:10]},
-                actor_label="api",
-            )
+            _refused(request, actions.token_refusal(token), detail={"token": token[:10]})
         return found
+
+
+def _refused(request: HttpRequest, reason: str, *, detail: dict[str, str] | None = None) -> None:
+    record(
+        by=None,
+        action="api.refused",
+        target=request.path,
+        outcome=AuditEvent.Outcome.REFUSED,
+        purpose=reason,
+        detail=detail or {},
+        actor_label="api",
+    )
 
 
 router = Router(tags=["Submissions"], auth=TokenAuth())

@@ -67,6 +67,17 @@ def test_a_deactivated_bodys_tokens_read_nothing(client, secret, lake):
     assert refused.purpose == "the token's body is deactivated"
 
 
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [(None, "no token"), ("Token abc", "not a bearer token"), ("Bearer ", "not a bearer token")],
+)
+def test_a_call_without_a_bearer_token_is_refused_and_audited(client, header, reason):
+    headers = {"Authorization": header} if header is not None else {}
+    assert client.get("/api/submissions", headers=headers).status_code == 401
+    refused = AuditEvent.objects.get(action="api.refused")
+    assert (refused.purpose, refused.target, refused.outcome) == (reason, "/api/submissions", "refused")
+
+
 def test_token_cannot_submit_for_another_body(client, secret):
     response = post(client, secret, {"body": "E23000005", "table": "crimes", "records": [crime(1)]})
     assert response.status_code == 403
