@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -58,6 +59,11 @@ def visible_body_codes(user: AnyUser | None) -> frozenset[str]:
             Organisation.objects.exclude(kind__in=_NON_BODY_KINDS).values_list("code", flat=True)
         )
     return frozenset()
+
+
+def submitting_organisations() -> QuerySet[Organisation]:
+    """The active organisations that send data (not local policing bodies or national organisations)."""
+    return Organisation.objects.filter(is_active=True).exclude(kind__in=_NON_BODY_KINDS).order_by("name")
 
 
 def area_body_codes(local_policing_body: Organisation) -> frozenset[str]:

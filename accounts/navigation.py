@@ -30,6 +30,7 @@ def navigation_items(user: User | AnonymousUser, path: str) -> list[dict[str, An
             sections.append(("/compliance/computations/", _("Computations")))
         if user.role == Role.ADMINISTRATOR:
             sections.append(("/account/users/", _("Accounts")))
+            sections.append(("/submissions/tokens/", _("API tokens")))
             sections.append(("/account/audit-log/", _("Audit log")))
     # Oversight, open data and the victims' hub join the navigation when their pages exist.
     return [

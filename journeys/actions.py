@@ -268,7 +268,10 @@ def hash_token(token: str) -> str:
 
 
 def may_manage_tokens(user: User | None, body_code: str) -> bool:
-    return access.can_administer(user) or access.can_submit_for(user, body_code)
+    """The body's own submitters, and administrators for any body that sends data."""
+    if access.can_administer(user):
+        return access.submitting_organisations().filter(code=body_code).exists()
+    return access.can_submit_for(user, body_code)
 
 
 def issue_token(*, by: User, body_code: str, name: str) -> tuple[ApiToken, str]:

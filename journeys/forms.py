@@ -3,6 +3,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import submitting_organisations
 from analytics.ingest import FileRejected, file_format
 
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
@@ -56,6 +57,21 @@ class TokenForm(forms.Form):
         help_text=_("For example, 'nightly export from the crime system'."),
         max_length=100,
         error_messages={"required": _("Enter what the token is for")},
+    )
+
+
+class TokenBodyForm(forms.Form):
+    """An administrator's choice of the body whose tokens to manage."""
+
+    body = forms.ModelChoiceField(
+        label=_("Which body's tokens?"),
+        queryset=submitting_organisations(),
+        to_field_name="code",
+        empty_label=_("- Select a body -"),
+        error_messages={
+            "required": _("Select the body whose tokens you want to manage"),
+            "invalid_choice": _("Select a body that sends data"),
+        },
     )
 
 

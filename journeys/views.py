@@ -16,7 +16,7 @@ from accounts.models import Organisation, Role, User
 from config.paging import paged
 from journeys import actions, queries
 from journeys.figures import figures_of
-from journeys.forms import MappingForm, TokenForm, UploadForm
+from journeys.forms import MappingForm, TokenBodyForm, TokenForm, UploadForm
 from journeys.models import ApiToken, Submission
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,7 +137,14 @@ def rejected_rows_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse
 def tokens(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    body_code = request.GET.get("body") or (user.organisation.code if user.organisation else "")
+    if user.role == Role.ADMINISTRATOR:
+        # An administrator manages any sending body's tokens: first, which one.
+        chosen = TokenBodyForm(request.GET or None)
+        if not chosen.is_valid():
+            return render(request, "journeys/token_bodies.html", {"form": chosen})
+        body_code = chosen.cleaned_data["body"].code
+    else:
+        body_code = request.GET.get("body") or (user.organisation.code if user.organisation else "")
     if not actions.may_manage_tokens(user, body_code):
         return refuse(request, reason="manage tokens for another body", detail={"body": body_code})
     body = get_object_or_404(Organisation, code=body_code)
@@ -152,7 +159,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "journeys/tokens.html",
-        {"body": body, "form": form, "secret": secret, "tokens": queries.tokens_of(body)},
+        {
+            "body": body,
+            "form": form,
+            "secret": secret,
+            "tokens": queries.tokens_of(body),
+            "own_body": user.role != Role.ADMINISTRATOR,
+        },
     )
 
 

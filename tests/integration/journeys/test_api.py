@@ -149,6 +149,24 @@ def test_only_administrators_or_the_bodys_submitter_issue_tokens(bodies):
     admin = people.user("admin", role=Role.ADMINISTRATOR, organisation_code="MOJ")
     token, _secret = actions.issue_token(by=admin, body_code="E23000005", name="for GMP")
     assert token.body.code == "E23000005"
+    with pytest.raises(actions.SubmissionRefused):  # the ministry sends no data: a token would be of no use
+        actions.issue_token(by=admin, body_code="MOJ", name="x")
+
+
+def test_an_administrator_chooses_the_body_whose_tokens_to_manage(client, bodies):
+    client.force_login(people.user("admin", role=Role.ADMINISTRATOR, organisation_code="MOJ"))
+    home = client.get("/standard/").content.decode()
+    assert 'href="/submissions/tokens/"' in home  # in the navigation
+    chooser = client.get("/submissions/tokens/").content.decode()
+    assert "Which body&#x27;s tokens?" in chooser and "Greater Manchester" in chooser
+    assert "Ministry of Justice" not in chooser
+    refused = client.get("/submissions/tokens/", {"body": "MOJ"}).content.decode()
+    assert "Select a body that sends data" in refused
+    page = client.get("/submissions/tokens/", {"body": "E23000005"}).content.decode()
+    assert "Greater Manchester (E23000005)" in page and "This body has no tokens yet." in page
+    assert "Choose another body" in page and "Back to submissions" not in page
+    client.post("/submissions/tokens/?body=E23000005", {"name": "nightly export"})
+    assert ApiToken.objects.get().body.code == "E23000005"
 
 
 def test_a_submission_says_whether_the_figures_count_it_yet(
