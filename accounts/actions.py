@@ -187,6 +187,11 @@ def create_user(
     return user
 
 
+class AccountRefused(ValidationError):
+    """A change to an account that the rules do not allow (an administrator's own account, a role that does
+    not fit the organisation)."""
+
+
 def _check_identity(username: str, email: str) -> None:
     try:
         if len(username) > USERNAME_MAX:
@@ -204,11 +209,6 @@ def _check_identity(username: str, email: str) -> None:
             raise AccountRefused(
                 gettext("Enter an email address in the correct format, like name@example.gov.uk")
             ) from None
-
-
-class AccountRefused(ValidationError):
-    """A change to an account that the rules do not allow (an administrator's own account, a role that does
-    not fit the organisation)."""
 
 
 # No 0/o, 1/l/i: a temporary password is read off a screen and typed or passed on by hand.
