@@ -390,11 +390,14 @@ def load_code_mappings(
     standard = load_standard(STANDARD_VERSION)
     checked: list[tuple[str, str, str, str]] = []
     seen: dict[tuple[str, str, str], tuple[int, str]] = {}
+    schemas: dict[str, core.TableSchema] = {}
     for number, row in enumerate(rows, start=1):
         table, column, local, wanted = row["table"], row["column"], row["local_code"], row["standard_code"]
         if table not in TABLE_NAMES:
             raise InvalidMapping(f"row {number}, column table: there is no table {table!r}")
-        schema = core.table_schema(standard, table)
+        if table not in schemas:
+            schemas[table] = core.table_schema(standard, table)
+        schema = schemas[table]
         if column not in schema.names or not schema.column(column).codes:
             raise InvalidMapping(f"row {number}, column column: {table}.{column} is not a coded column")
         if wanted not in (schema.column(column).codes or ()):
