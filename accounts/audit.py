@@ -66,7 +66,7 @@ def search(
     # Bounds on the instant itself (not its date), so the index on `at` serves them.
     if since is not None:
         events = events.filter(at__gte=_start_of(since))
-    if until is not None:
+    if until is not None and until < date.max:  # the last day there is has no day after it to stop at
         events = events.filter(at__lt=_start_of(until + timedelta(days=1)))
     return events
 

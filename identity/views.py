@@ -249,11 +249,14 @@ def person(request: HttpRequest, value: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def request_split(request: HttpRequest, value: str) -> HttpResponse:
     try:
-        bodies = queries.number_bodies(value)
+        bodies: set[str] | None = queries.number_bodies(value)
     except (jjn.InvalidJJN, registry.UnknownJJN):
-        bodies = set()  # answered as a number with no record the user may see: nothing tells them apart
-    if not access.can_request_split(request.user, bodies):
+        bodies = None
+    # A number never issued is refused as one with no record the user may see: nothing tells them apart.
+    if not access.can_request_split(request.user, bodies or set()):
         return refuse(request, reason="split request for a number with no record the user may see")
+    if bodies is None:  # a reviewer, who may send any number, gave one that does not exist
+        raise Http404(_("There is no such Justice Journey Number."))
     form = SplitRequestForm(request.POST)
     if form.is_valid():
         actions.request_split(value=value, reason=form.cleaned_data["reason"], by=_user(request))

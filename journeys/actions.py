@@ -366,13 +366,22 @@ def read_mapping_file(path: Path) -> list[dict[str, str]]:
                 rows.append({name: value.strip() for name, value in zip(header, values, strict=True)})
             return rows
     except UnicodeDecodeError:
-        found = first_non_utf8(path)
-        where = f": row {found[0]}, column {found[1]}, has a character that is not" if found else ""
         raise InvalidMapping(
-            f"the file is not UTF-8 encoded{where}; save it as 'CSV UTF-8 (comma delimited)'"
+            f"the file is not UTF-8 encoded{_where_not_utf8(path)}; save it as 'CSV UTF-8 (comma delimited)'"
         ) from None
     except csv.Error as error:
         raise InvalidMapping(f"the file is not well-formed CSV ({error})") from None
+
+
+def _where_not_utf8(path: Path) -> str:
+    with path.open("rb") as raw:
+        header = raw.readline()
+    try:
+        header.decode("utf-8")
+    except UnicodeDecodeError:
+        return ": its header row has a character that is not"
+    found = first_non_utf8(path)
+    return f": row {found[0]}, column {found[1]}, has a character that is not" if found else ""
 
 
 def load_code_mappings(

@@ -23,6 +23,7 @@ from journeys.models import ApiToken, Submission
 MAX_RECORDS = 100_000
 ERRORS_SHOWN = 100
 MAX_LISTED = 500
+MAX_OFFSET = 1_000_000_000
 Table = Literal["victims", "crimes", "events", "returns"]
 
 
@@ -201,7 +202,7 @@ def submit_file(
 def list_submissions(
     request: HttpRequest,
     limit: Annotated[int, Query(ge=1, le=MAX_LISTED, description="How many to list")] = 50,
-    offset: Annotated[int, Query(ge=0, description="How many of the newest to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many of the newest to skip")] = 0,
 ) -> Any:
     """A page of the body's submissions: every one is reachable by stepping `offset` on by `limit` until a
     page comes back shorter than `limit`."""

@@ -112,6 +112,13 @@ def rejected_rows_csv(request: HttpRequest, submission_id: int) -> HttpResponse:
     )
 
 
+def _xlsx_text(text: str | None) -> str | None:
+    """A worksheet cannot hold control characters (a file may send them): each is shown as U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text) if text else text
+
+
 @role_required(Role.SUBMITTER)
 @require_safe
 def rejected_rows_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
@@ -125,7 +132,9 @@ def rejected_rows_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse
     sheet.append(["file", "row", "column", "value", "reason"])
     # Excel keeps at most 1,048,576 rows; the CSV has every one.
     for row in queries.report_rows(submission, limit=1_048_000):
-        sheet.append([row["file"], int(row["row"]), row["column"], row["value"], row["reason"]])
+        cells = (row["file"], row["column"], row["value"], row["reason"])
+        file, column, value, reason = (_xlsx_text(cell) for cell in cells)
+        sheet.append([file, int(row["row"]), column, value, reason])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -141,7 +141,9 @@ def first_non_utf8(path: Path) -> tuple[int, str] | None:
         for number, values in enumerate(rows, start=1):
             for index, value in enumerate(values):
                 if any("\udc80" <= character <= "\udcff" for character in value):
-                    return number, header[index].strip() if index < len(header) else f"column {index + 1}"
+                    name = header[index].strip() if index < len(header) else ""
+                    readable = name and not any("\udc80" <= character <= "\udcff" for character in name)
+                    return number, name if readable else f"column {index + 1}"
     return None
 
 

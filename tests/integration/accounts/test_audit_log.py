@@ -61,6 +61,14 @@ def test_every_filter_narrows_the_log(client, log):
     assert "2 events match the filters." in page and "Checking a repeat victim&#x27;s record" in page
 
 
+def test_the_first_and_last_days_there_are_bound_nothing(client, log):
+    assert sorted(shown(client, since="0001-01-01", until="9999-12-31")[1]) == sorted(
+        e.pk for e in log.values()
+    )
+    download = client.get("/account/audit-log.csv", {"until": "9999-12-31"})
+    assert download.status_code == 200
+
+
 def test_an_action_not_logged_yet_finds_nothing_rather_than_an_error(client, log):
     page, found = shown(client, action="identity.jjn_export")
     assert found == [] and "govuk-error-summary" not in page and "0 events match the filters." in page

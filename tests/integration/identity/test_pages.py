@@ -114,6 +114,11 @@ def test_only_someone_who_may_see_a_record_of_a_number_sends_it_to_clerical_revi
     assert client.post(split, {"reason": "two people"}).status_code == 302
     assert ReviewItem.objects.using("vault").get().kind == "split"
 
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    for value in (unissued, "garbage"):
+        answer = client.post(reverse("identity:request_split", args=[value]), {"reason": "two people"})
+        assert answer.status_code == 404
+
 
 def test_the_person_page_offers_a_split_only_to_those_who_may_request_one(client, tmp_path, settings):
     numbers = register_victims(body="E23000001", records=[person("M1")], by=None)

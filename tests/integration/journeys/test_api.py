@@ -126,7 +126,7 @@ def test_every_submission_is_listed_a_page_at_a_time(client, secret, tmp_path):
     assert names(limit=2, offset=2) == ["crimes-2.csv", "crimes-1.csv"]
     assert names(limit=2, offset=4) == ["crimes-0.csv"]
     assert names(offset=5) == []
-    for wrong in ({"limit": 0}, {"limit": 501}, {"offset": -1}):
+    for wrong in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"offset": 9223372036854775808}):
         response = client.get("/api/submissions", wrong, headers=auth)
         assert response.status_code == 422, wrong
         assert list(wrong) == [response.json()["detail"][0]["loc"][-1]]

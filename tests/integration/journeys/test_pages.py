@@ -21,6 +21,16 @@ def signed_in(client, submitter, settings):
     return client
 
 
+def test_control_characters_in_a_rejected_value_do_not_break_the_excel_download(signed_in, tmp_path, lake):
+    upload(signed_in, write_csv(tmp_path / "crimes.csv", [crime(1, offence_group="\x01\x0b=cmd")]))
+    submission = Submission.objects.get()
+    download = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx")
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    values = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values == ["\ufffd\ufffd=cmd"]
+
+
 def upload(client, path, **fields):
     with path.open("rb") as handle:
         return client.post("/submissions/new/", {"body": "E23000036", "file": handle, **fields})
@@ -193,6 +203,10 @@ def test_local_code_mappings_are_loaded_listed_and_refused_by_file_row_and_colum
     too_big = load("force-codes.csv", header + "crimes,offence_group,VAP,violence\n" * 70_000)
     assert "The selected file must be smaller than 2 MB" in too_big.content.decode()
     assert not CodeMapping.objects.exists()
+    (tmp_path / "latin.csv").write_bytes(b"tab\xffle,column\nx\xff,y\n")
+    with (tmp_path / "latin.csv").open("rb") as handle:
+        latin = signed_in.post("/submissions/code-mappings/", {"file": handle})
+    assert latin.status_code == 200 and "its header row has a character that is not" in latin.content.decode()
     extra = load("force-codes.csv", header + "crimes,offence_group,VAP,violence,extra\n")
     assert extra.status_code == 200
     assert (
