@@ -8,6 +8,7 @@ row into a Parquet scratch file.
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -368,6 +369,13 @@ def load_records(
             if name not in header:
                 header.append(name)
     check_header(header, schema, allow_missing=True)
+    for number, record in enumerate(records, start=1):
+        for name, value in record.items():
+            if isinstance(value, dict | list) or (isinstance(value, float) and not math.isfinite(value)):
+                # Not a value a cell could hold: the whole batch is refused, as a malformed file is.
+                raise FileRejected(
+                    f"record {number}, field {name}: a value must be text, a number, true, false or null"
+                )
     columns = {name: pa.array([_record_text(r.get(name)) for r in records], pa.string()) for name in header}
     columns["_row"] = pa.array(range(1, len(records) + 1), pa.int64())
     con.register("raw_records", pa.table(columns))

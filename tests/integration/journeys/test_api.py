@@ -1,5 +1,7 @@
 """The submission API with a valid, a revoked and a wrong-body token."""
 
+import json
+
 import pytest
 
 from accounts.models import AuditEvent, Role
@@ -76,6 +78,22 @@ def test_a_call_without_a_bearer_token_is_refused_and_audited(client, header, re
     assert client.get("/api/submissions", headers=headers).status_code == 401
     refused = AuditEvent.objects.get(action="api.refused")
     assert (refused.purpose, refused.target, refused.outcome) == (reason, "/api/submissions", "refused")
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, ["P2"], float("nan")])
+def test_a_value_no_cell_could_hold_refuses_the_batch_naming_record_and_field(client, secret, lake, value):
+    records = [crime(1), {**crime(2), "person_ref": value}]
+    response = client.post(
+        "/api/submissions",
+        json.dumps({"body": "E23000036", "table": "crimes", "records": records}, allow_nan=True),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 422
+    assert response.json()["reason"] == (
+        "record 2, field person_ref: a value must be text, a number, true, false or null"
+    )
+    assert lake("SELECT count(*) FROM crimes") == [(0,)]
 
 
 def test_token_cannot_submit_for_another_body(client, secret):
