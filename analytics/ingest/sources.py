@@ -141,11 +141,15 @@ def first_non_utf8(path: Path) -> tuple[int, str] | None:
         header = next(rows, [])
         for number, values in enumerate(rows, start=1):
             for index, value in enumerate(values):
-                if any("\udc80" <= character <= "\udcff" for character in value):
+                if _undecodable(value):
                     name = header[index].strip() if index < len(header) else ""
-                    readable = name and not any("\udc80" <= character <= "\udcff" for character in name)
-                    return number, name if readable else f"column {index + 1}"
+                    return number, name if name and not _undecodable(name) else f"column {index + 1}"
     return None
+
+
+def _undecodable(text: str) -> bool:
+    """Whether text read with `surrogateescape` holds a byte that was not UTF-8."""
+    return any("\udc80" <= character <= "\udcff" for character in text)
 
 
 def _csv_error(error: Exception, path: Path | None = None) -> FileRejected:
