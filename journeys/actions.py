@@ -30,6 +30,8 @@ from journeys.models import ApiToken, CodeMapping, Submission
 
 STANDARD_VERSION = "1"
 logger = logging.getLogger(__name__)
+# The largest file one upload or API call may send (a quarter of a large force's events is far smaller).
+MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 TOKEN_PREFIX = "jj_"  # noqa: S105 - a marker that helps secret scanners, not a secret
 _NOT_BODIES = (OrganisationKind.LOCAL_POLICING_BODY, OrganisationKind.NATIONAL)
 

@@ -162,7 +162,7 @@ def submit_records(request: HttpRequest, payload: RecordsIn) -> Any:
 
 @router.post(
     "/submissions/file",
-    response={200: SubmissionOut, 403: Problem, 422: SubmissionOut | Problem},
+    response={200: SubmissionOut, 403: Problem, 413: Problem, 422: SubmissionOut | Problem},
     summary="Submit a CSV, XLSX or Parquet file",
 )
 def submit_file(
@@ -178,6 +178,8 @@ def submit_file(
         file_format(name)
     except FileRejected as rejection:
         return Status(422, {"detail": rejection.reason})
+    if file.size > actions.MAX_UPLOAD_BYTES:
+        return Status(413, {"detail": "the file must be smaller than 500 MB; send it in parts"})
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         with path.open("wb") as handle:

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import submitting_organisations
 from analytics.ingest import FileRejected, file_format
+from journeys.actions import MAX_UPLOAD_BYTES
 
-MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 # Tens of thousands of lines: far more local codes than any body has, and small enough to check at once.
 MAX_MAPPING_BYTES = 2 * 1024 * 1024
 

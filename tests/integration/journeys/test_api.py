@@ -126,6 +126,20 @@ def test_file_upload_and_listing(client, secret, tmp_path):
     assert [s["file_name"] for s in listing] == ["crimes.csv"]
 
 
+def test_a_file_over_the_size_limit_is_refused_and_nothing_is_stored(client, secret, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1)], header=HEADERS["crimes"])
+    monkeypatch.setattr(actions, "MAX_UPLOAD_BYTES", path.stat().st_size - 1)
+    with path.open("rb") as handle:
+        response = client.post(
+            "/api/submissions/file",
+            {"file": handle, "body": "E23000036"},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+    assert response.status_code == 413
+    assert "smaller than 500 MB" in response.json()["detail"]
+    assert not Submission.objects.exists()
+
+
 def test_every_submission_is_listed_a_page_at_a_time(client, secret, tmp_path):
     for n in range(5):
         path = write_csv(tmp_path / f"crimes-{n}.csv", [crime(n)], header=HEADERS["crimes"])
