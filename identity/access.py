@@ -38,7 +38,7 @@ def agreed_bodies(user: object, scope: str, on: date | None = None) -> frozenset
         return frozenset()
     day = on or timezone.localdate()
     agreed = SharingAgreement.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        Q(ends_on__isnull=True) | Q(ends_on__gt=day),
         organisation=member.organisation,
         scope=scope,
         starts_on__lte=day,

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import record as audit
 from accounts.models import AuditEvent, Organisation, User
@@ -20,6 +22,10 @@ from identity.routers import VAULT_DB
 
 class ReviewError(ValueError):
     """A decision that cannot be taken as asked; the message says why."""
+
+
+class AgreementError(ValueError):
+    """An agreement that cannot be recorded or ended as asked; the message says why."""
 
 
 def _label(by: User | None, actor_label: str) -> str:
@@ -315,8 +321,26 @@ def record_agreement(
     ends_on: date | None,
     actor_label: str = "",
 ) -> SharingAgreement:
-    """Records a signed information-sharing agreement; it takes effect on its start date."""
+    """Records a signed information-sharing agreement; it counts from its start date until the day before its end
+    date. One that would overlap another agreement between the same organisation and body for the same scope is
+    refused: which of the two counts, and which one ending stops the sharing, would be unclear."""
+    if ends_on is not None and ends_on <= starts_on:
+        raise AgreementError(_("The end date must be after the start date."))
     with transaction.atomic():
+        overlapping = (
+            SharingAgreement.objects.select_for_update()
+            .filter(organisation=organisation, source_body=source_body, scope=scope)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
+            .exclude(ends_on=F("starts_on"))
+        )
+        if ends_on is not None:
+            overlapping = overlapping.filter(starts_on__lt=ends_on)
+        clash = overlapping.order_by("starts_on").first()
+        if clash is not None:
+            raise AgreementError(
+                _("Agreement %(reference)s already covers these dates for this organisation, body and scope.")
+                % {"reference": clash.reference}
+            )
         agreement = SharingAgreement.objects.create(
             organisation=organisation,
             source_body=source_body,
@@ -337,15 +361,27 @@ def record_agreement(
 
 
 def end_agreement(*, by: User, agreement: SharingAgreement, ends_on: date) -> SharingAgreement:
-    if ends_on < agreement.starts_on:
-        raise ReviewError("an agreement cannot end before it starts")
+    """Sets the first day an agreement no longer counts: today stops it at once, its start date withdraws it
+    before it counted. An end can only be brought forward; a longer agreement is recorded as a new one."""
     with transaction.atomic():
-        agreement.ends_on = ends_on
-        agreement.save(update_fields=["ends_on"])
+        current = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+        previous = current.ends_on
+        if current.has_ended(timezone.localdate()):
+            raise AgreementError(_("This agreement has already ended."))
+        if ends_on < current.starts_on:
+            raise AgreementError(
+                _("An agreement cannot end before it starts. End it on its start date to withdraw it.")
+            )
+        if previous is not None and ends_on > previous:
+            raise AgreementError(
+                _("An end date can only be brought forward. Record a new agreement to extend it.")
+            )
+        current.ends_on = ends_on
+        current.save(update_fields=["ends_on"])
         audit(
             by=by,
             action="identity.agreement_ended",
-            target=f"agreement:{agreement.pk}",
-            detail={"ends_on": str(ends_on)},
+            target=f"agreement:{current.pk}",
+            detail={"ends_on": str(ends_on), "previous_ends_on": str(previous or "")},
         )
-    return agreement
+    return current

@@ -118,13 +118,17 @@ class AgreementForm(forms.Form):
     )
     reference = forms.CharField(label=_("Agreement reference"), max_length=100)
     starts_on = forms.DateField(label=_("Starts on"), help_text=_("For example, 2026-04-01."))
-    ends_on = forms.DateField(label=_("Ends on (optional)"), required=False)
+    ends_on = forms.DateField(
+        label=_("Ends on (optional)"),
+        help_text=_("The first day it no longer counts. Leave empty if it has no end date."),
+        required=False,
+    )
 
     def clean(self) -> dict[str, object] | None:
         cleaned = super().clean() or {}
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The end date must be on or after the start date."))
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", _("The end date must be after the start date."))
         if cleaned.get("organisation") and cleaned.get("source_body") == cleaned.get("organisation"):
             self.add_error("source_body", _("An organisation always sees its own data; choose another body."))
         return cleaned

@@ -272,22 +272,26 @@ def agreements(request: HttpRequest) -> HttpResponse:
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actions.record_agreement(
-            by=_user(request),
-            organisation=data["organisation"],
-            source_body=data["source_body"].code,
-            scope=data["scope"],
-            reference=data["reference"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-        )
-        messages.success(request, _("Agreement recorded."))
-        return redirect("identity:agreements")
+        try:
+            actions.record_agreement(
+                by=_user(request),
+                organisation=data["organisation"],
+                source_body=data["source_body"].code,
+                scope=data["scope"],
+                reference=data["reference"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+            )
+        except actions.AgreementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Agreement recorded."))
+            return redirect("identity:agreements")
     today = timezone.localdate()
     listed = SharingAgreement.objects.select_related("organisation").order_by(
         "organisation__name", "source_body"
     )
-    rows = [(agreement, agreement.ended_before(today)) for agreement in listed]
+    rows = [(agreement, agreement.has_ended(today)) for agreement in listed]
     return render(request, "identity/agreements.html", {"form": form, "rows": rows, "today": today})
 
 
@@ -304,7 +308,7 @@ def end_agreement(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 by=_user(request), agreement=agreement, ends_on=form.cleaned_data["ends_on"]
             )
             messages.success(request, _("Agreement end date recorded."))
-        except actions.ReviewError as error:
+        except actions.AgreementError as error:
             messages.error(request, str(error))
     else:
         messages.error(request, _("Enter the end date as YYYY-MM-DD."))

@@ -49,9 +49,11 @@ class SharingAgreement(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation.code} ← {self.source_body} ({self.scope})"
 
+    # `ends_on` is the first day the agreement no longer counts: ending one today stops it at once, and ending
+    # one on its start date withdraws it before it ever counted.
     def in_force_on(self, day: date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
 
-    def ended_before(self, day: date) -> bool:
-        """Its last day is past: there is nothing left to end."""
-        return self.ends_on is not None and self.ends_on < day
+    def has_ended(self, day: date) -> bool:
+        """It no longer counts on `day` and never will again: there is nothing left to end."""
+        return self.ends_on is not None and self.ends_on <= day
