@@ -69,8 +69,11 @@ def can_review_bodies(user: object, bodies: set[str]) -> bool:
         return False
     if member.role in REVIEW_ROLES:
         return True
-    return member.role in REVIEW_BY_AGREEMENT_ROLES and bodies <= agreed_bodies(
-        member, SharingAgreement.Scope.CLERICAL_REVIEW
+    # An item with no records to show (there should be none) is left to reviewers rather than shown to anyone.
+    return (
+        member.role in REVIEW_BY_AGREEMENT_ROLES
+        and bool(bodies)
+        and bodies <= agreed_bodies(member, SharingAgreement.Scope.CLERICAL_REVIEW)
     )
 
 

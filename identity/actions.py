@@ -4,7 +4,7 @@ Each action runs in one transaction on the vault database (with the audit event 
 database committed alongside it) and leaves an event in the number's permanent history.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db import transaction
@@ -47,6 +47,10 @@ def _merge_rows(
         superseded_by=survivor.id
     )
     moved = VictimRecord.objects.using(VAULT_DB).filter(jjn_id=absorbed.id).update(jjn_id=survivor.id)
+    # A question still open about the absorbed number ("may be two people") is now about the survivor's records.
+    ReviewItem.objects.using(VAULT_DB).filter(
+        kind=ReviewItem.Kind.SPLIT, number_id=absorbed.id, status=ReviewItem.Status.OPEN
+    ).update(number_id=survivor.id)
     facts = {"reason": reason, "records_moved": moved, **detail}
     _record_both_sides(
         (absorbed, RegistryEvent.Kind.MERGED_INTO), (survivor, RegistryEvent.Kind.ABSORBED), label, facts
@@ -112,6 +116,24 @@ def merge_records(
     return merged
 
 
+def _claim(item: ReviewItem, status: str, *, label: str, note: str, refusal: str) -> Callable[[], None]:
+    """Decides an item only if it is still open when the transaction reaches it: of two reviewers deciding it
+    at once, the second is refused rather than applied on top of the first (the page they read may be stale)."""
+    decided_at = timezone.now()
+    claimed = (
+        ReviewItem.objects.using(VAULT_DB)
+        .filter(id=item.id, status=ReviewItem.Status.OPEN)
+        .update(status=status, decided_at=decided_at, decided_by=label, decision_note=note)
+    )
+    if not claimed:
+        raise ReviewError(refusal)
+
+    def mark() -> None:  # the caller's copy follows once nothing more can refuse the decision
+        item.status, item.decided_at, item.decided_by, item.decision_note = status, decided_at, label, note
+
+    return mark
+
+
 def request_split(*, value: str, reason: str, by: User | None, actor_label: str = "") -> ReviewItem:
     """Sends a number that may hold two people to clerical review. Nothing moves until a person decides."""
     label = _label(by, actor_label)
@@ -152,7 +174,9 @@ def decide_split(
         raise ReviewError("this item is not an open split request")
     label = _label(by, "")
     with transaction.atomic(), transaction.atomic(using=VAULT_DB):
-        old = JusticeJourneyNumber.objects.using(VAULT_DB).get(id=item.number_id)
+        status = ReviewItem.Status.CONFIRMED if move_records else ReviewItem.Status.REJECTED
+        mark = _claim(item, status, label=label, note=note, refusal="this item is not an open split request")
+        old = _current(item.number_id)  # the item may have been read before its number was merged
         held = set(VictimRecord.objects.using(VAULT_DB).filter(jjn=old).values_list("id", flat=True))
         chosen = set(move_records)
         if not chosen <= held:
@@ -175,7 +199,6 @@ def decide_split(
                 (old, RegistryEvent.Kind.SPLIT_DECIDED), (new, RegistryEvent.Kind.SPLIT_FROM), label, facts
             )
             new_display = new.display
-            item.status = ReviewItem.Status.CONFIRMED
         else:
             RegistryEvent.objects.using(VAULT_DB).create(
                 number=old,
@@ -183,9 +206,6 @@ def decide_split(
                 actor_label=label,
                 detail={"review_item": item.id, "note": note},
             )
-            item.status = ReviewItem.Status.REJECTED
-        item.decided_at, item.decided_by, item.decision_note = timezone.now(), label, note
-        item.save(using=VAULT_DB, update_fields=["status", "decided_at", "decided_by", "decision_note"])
         audit(
             by=by,
             action="identity.split_decided",
@@ -193,6 +213,7 @@ def decide_split(
             purpose=purpose,
             detail={"review_item": item.id, "new_jjn": new_display, "records_moved": len(chosen)},
         )
+        mark()
     return new_display
 
 
@@ -256,11 +277,10 @@ def decide_pair(*, item: ReviewItem, same_person: bool, by: User, note: str, pur
     label = _label(by, "")
     outcome = ""
     with transaction.atomic(), transaction.atomic(using=VAULT_DB):
+        status = ReviewItem.Status.CONFIRMED if same_person else ReviewItem.Status.REJECTED
+        mark = _claim(item, status, label=label, note=note, refusal="this pair has already been decided")
         left = VictimRecord.objects.using(VAULT_DB).get(id=item.left_id)
         right = VictimRecord.objects.using(VAULT_DB).get(id=item.right_id)
-        item.status = ReviewItem.Status.CONFIRMED if same_person else ReviewItem.Status.REJECTED
-        item.decided_at, item.decided_by, item.decision_note = timezone.now(), label, note
-        item.save(using=VAULT_DB, update_fields=["status", "decided_at", "decided_by", "decision_note"])
         if same_person:
             survivor, _absorbed = _merge_rows(
                 _current(left.jjn_id),
@@ -298,6 +318,7 @@ def decide_pair(*, item: ReviewItem, same_person: bool, by: User, note: str, pur
             outcome=AuditEvent.Outcome.OK,
             detail={"same_person": same_person, "result": outcome},
         )
+        mark()
     return outcome
 
 

@@ -107,3 +107,74 @@ def test_a_rejected_pair_sharing_a_number_raises_a_split_request():
     assert actions.rejected_pairs([(right.id, left.id)]) == {(left.id, right.id)}
     # Raising the same pair again does nothing: the decision stands.
     assert actions.raise_pairs([(right.id, left.id, 0.6)], by=None, actor_label="linkage") == 0
+
+
+def test_of_two_reviewers_deciding_one_pair_from_the_same_page_only_the_first_is_applied():
+    _older, newer = two_people()
+    left, right = VictimRecord.objects.using("vault").order_by("id")
+    actions.raise_pairs([(left.id, right.id, 0.5)], by=None, actor_label="linkage")
+    first_page = ReviewItem.objects.using("vault").get(kind="pair")
+    second_page = ReviewItem.objects.using("vault").get(kind="pair")  # read before the first decided
+    reviewer = staff("national", role="national_analyst", organisation_code="NAT")
+    actions.decide_pair(item=first_page, same_person=False, by=reviewer, note="first", purpose="review")
+    with pytest.raises(actions.ReviewError, match="already been decided"):
+        actions.decide_pair(item=second_page, same_person=True, by=reviewer, note="second", purpose="review")
+    decided = ReviewItem.objects.using("vault").get(kind="pair")
+    assert (decided.status, decided.decision_note) == ("rejected", "first")
+    assert registry.resolve(newer) == newer  # the second answer merged nothing
+    assert AuditEvent.objects.filter(action="identity.pair_decided").count() == 1
+    assert first_page.status == "rejected" and second_page.status == "open"
+
+
+def test_of_two_reviewers_deciding_one_split_only_the_first_is_applied():
+    numbers = register_victims(
+        body="E23000036", records=[person("P1"), person("P2", given_name="AMELIA")], by=None
+    )
+    item = actions.request_split(value=numbers["P1"], reason="two people", by=None, actor_label="analyst")
+    stale = ReviewItem.objects.using("vault").get(pk=item.pk)
+    reviewer = staff("national", role="national_analyst", organisation_code="NAT")
+    moved = VictimRecord.objects.using("vault").get(person_ref="P2")
+    actions.decide_split(item=item, move_records=[moved.id], by=reviewer, note="", purpose="review")
+    with pytest.raises(actions.ReviewError, match="not an open split request"):
+        actions.decide_split(item=stale, move_records=[], by=reviewer, note="", purpose="review")
+    assert ReviewItem.objects.using("vault").get(pk=item.pk).status == "confirmed"
+    kinds = RegistryEvent.objects.using("vault").values_list("kind", flat=True)
+    assert "split_rejected" not in kinds and list(kinds).count("split_decided") == 1
+
+
+def test_a_refused_split_decision_leaves_the_item_open():
+    numbers = register_victims(
+        body="E23000036", records=[person("P1"), person("P2", given_name="AMELIA")], by=None
+    )
+    item = actions.request_split(value=numbers["P1"], reason="two people", by=None, actor_label="analyst")
+    reviewer = staff("national", role="national_analyst", organisation_code="NAT")
+    every = list(VictimRecord.objects.using("vault").values_list("id", flat=True))
+    with pytest.raises(actions.ReviewError, match="leave at least one record"):
+        actions.decide_split(item=item, move_records=every, by=reviewer, note="", purpose="review")
+    assert ReviewItem.objects.using("vault").get(pk=item.pk).status == "open" and item.status == "open"
+
+
+def test_an_open_split_request_follows_its_number_into_a_merge():
+    older, newer = two_people()
+    item = actions.request_split(value=newer, reason="two people", by=None, actor_label="analyst")
+    actions.merge(first=older, second=newer, by=None, reason="linkage", actor_label="linkage")
+    item.refresh_from_db()
+    assert item.number.display == older and item.status == "open"
+    reviewer = staff("national", role="national_analyst", organisation_code="NAT")
+    moved = VictimRecord.objects.using("vault").get(person_ref="P2")
+    new = actions.decide_split(item=item, move_records=[moved.id], by=reviewer, note="", purpose="review")
+    moved.refresh_from_db()
+    assert moved.jjn.display == new and registry.resolve(older) == older
+
+
+def test_an_item_with_no_records_is_shown_to_no_one_under_an_agreement():
+    from identity import access
+    from tests.factories.identity import agreement
+
+    analyst = staff("hmcts", role="analyst", organisation_code="HMCTS")
+    agreement(analyst, "E23000036", scope="clerical_review")
+    assert access.can_review_bodies(analyst, {"E23000036"})
+    assert not access.can_review_bodies(analyst, set())
+    assert access.can_review_bodies(
+        staff("national", role="national_analyst", organisation_code="NAT"), set()
+    )
