@@ -33,7 +33,10 @@ def navigation_items(user: User | AnonymousUser, path: str) -> list[dict[str, An
             sections.append(("/submissions/tokens/", _("API tokens")))
             sections.append(("/account/audit-log/", _("Audit log")))
     # Oversight, open data and the victims' hub join the navigation when their pages exist.
+    # Only the most specific section is current: Computations, not Compliance as well, on its own pages.
+    current = max(
+        (section for section, _text in sections if path.startswith(prefix + section)), key=len, default=""
+    )
     return [
-        {"href": prefix + section, "text": text, "current": path.startswith(prefix + section)}
-        for section, text in sections
+        {"href": prefix + section, "text": text, "current": section == current} for section, text in sections
     ]

@@ -25,10 +25,11 @@ class GovUKBoundField(forms.BoundField):
     @property
     def govuk_kind(self) -> str:
         widget = self.field.widget
-        if isinstance(widget, forms.RadioSelect):
-            return "radios"
+        # Django's CheckboxSelectMultiple is a RadioSelect: asked first, so its choices are drawn as checkboxes.
         if isinstance(widget, forms.CheckboxSelectMultiple):
             return "checkboxes"
+        if isinstance(widget, forms.RadioSelect):
+            return "radios"
         if isinstance(widget, forms.CheckboxInput):
             return "checkbox"
         return "input"
@@ -61,7 +62,8 @@ class GovUKBoundField(forms.BoundField):
         if self.errors and self.govuk_kind == "input":
             css += f" {css.split()[0]}--error"
         attrs: dict[str, Any] = {"class": f"{css} {widget.attrs.get('class', '')}".strip()}
-        if self.described_by and self.govuk_kind == "input":
+        if self.described_by and self.govuk_kind in ("input", "checkbox"):
+            # The hint's and error's ids as this markup writes them (Django would name its own hint id).
             attrs["aria-describedby"] = self.described_by
         return self.as_widget(attrs=attrs)
 

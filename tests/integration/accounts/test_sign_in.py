@@ -162,3 +162,19 @@ def test_every_navigation_link_opens_a_page_for_the_role_that_sees_it(client, se
         user = person if person is not None else client.get("/").wsgi_request.user
         for item in navigation_items(user, "/"):
             assert client.get(item["href"]).status_code == 200, (person, item["href"])
+
+
+def test_only_the_most_specific_section_is_marked_current():
+    from accounts.navigation import navigation_items
+
+    factories.all_organisations()
+    national = factories.one_of_each_role()[Role.NATIONAL_ANALYST]
+    from django.utils import translation
+
+    for language, path in (("en", "/compliance/computations/"), ("cy", "/cy/compliance/computations/1/")):
+        with translation.override(language):
+            current = [item["href"] for item in navigation_items(national, path) if item["current"]]
+        assert current == [path[: path.index("computations/") + len("computations/")]], path
+    assert [item["text"] for item in navigation_items(national, "/compliance/R2/") if item["current"]] == [
+        "Compliance"
+    ]

@@ -38,3 +38,22 @@ def test_errors_mark_the_group_and_the_input_and_are_described():
     assert 'class="govuk-input govuk-input--error"' in html
     assert 'aria-describedby="id_period-hint id_period-error"' in html
     assert 'aria-describedby="id_table-error"' in html
+
+
+class ChoicesForm(forms.Form):
+    records = forms.MultipleChoiceField(
+        label="Records", choices=[("1", "One"), ("2", "Two")], widget=forms.CheckboxSelectMultiple
+    )
+    dry_run = forms.BooleanField(label="Only check", help_text="Nothing is stored.", required=False)
+
+
+def test_a_choice_of_several_is_drawn_as_checkboxes_not_radios():
+    html = str(ChoicesForm())
+    assert '<div class="govuk-checkboxes" data-module="govuk-checkboxes">' in html
+    assert "govuk-radios" not in html
+    assert html.count('type="checkbox" name="records"') == 2
+
+
+def test_a_single_checkbox_is_described_by_its_hint():
+    html = str(ChoicesForm())
+    assert 'aria-describedby="id_dry_run-hint"' in html and '<div id="id_dry_run-hint"' in html
