@@ -2,6 +2,7 @@
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from itertools import batched
 from pathlib import Path
@@ -17,8 +18,10 @@ from analytics.metrics.backends import Backend, DuckDBBackend, SparkBackend
 from compliance.models import ComputationRun, Engine, MetricResult
 
 STANDARD_VERSION = "1"
-# Each run computes the quarter asked for and the three before it, so every figure has a trend.
+# Each run stores the quarter asked for and the three before it. It counts three quarters more before those,
+# not stored, so that the trend of every stored quarter spans that quarter and the three before it.
 TREND_QUARTERS = 4
+_COUNTED_QUARTERS = 2 * TREND_QUARTERS - 1
 _RESULT_FIELDS = (
     "metric", "force", "body", "period", "breakdown", "breakdown_value", "source", "met", "late", "missed",
     "pending", "numerator", "denominator", "rate", "ci95_low", "ci95_high", "ci998_low", "ci998_high",
@@ -84,7 +87,7 @@ def compute_compliance(
     submissions in the event store, and stores the figures with what they were computed from."""
     if engine not in Engine.values:
         raise MetricsError(f"unknown engine {engine!r}; choose duckdb or spark")
-    periods = previous_periods(period, TREND_QUARTERS)
+    periods = previous_periods(period, _COUNTED_QUARTERS)
     lake_dir = Path(lake_dir or settings.LAKE_DIR)
     con = duckdb.connect()
     try:
@@ -106,8 +109,20 @@ def compute_compliance(
         raise
     finally:
         con.close()
+    metric_run = _stored_quarters(metric_run, previous_periods(period, TREND_QUARTERS))
     return store_run(
         metric_run=metric_run, period=period, submissions=submissions, by=by, actor_label=actor_label
+    )
+
+
+def _stored_quarters(metric_run: MetricRun, periods: list[str]) -> MetricRun:
+    """The run without the quarters it counted only for the trends of the ones it stores."""
+    kept = set(periods)
+    return replace(
+        metric_run,
+        periods=periods,
+        rows=[row for row in metric_run.rows if row.period in kept],
+        superseded=[item for item in metric_run.superseded if item[2] in kept],
     )
 
 

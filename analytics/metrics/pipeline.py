@@ -30,6 +30,8 @@ from analytics.metrics.statistics import (
 )
 
 CONTRACT_VIEWS = ("crimes", "events", "victims", "returns")
+# A figure's trend spans its quarter and the three before it.
+TREND_WINDOW = 4
 # Proportion metrics whose numerator and denominator are not "crimes recorded in the quarter with at
 # least one of the metric's events". The catalogue names the events; the shape of the count lives here.
 VPS_READ = "R7.vps_read"
@@ -324,17 +326,22 @@ def add_statistics(
             row
         )
     # Each label parsed once: parsing it again for every row of every series was most of this function.
-    order = {period: parse_period(period) for period in {r.period for r in rows}}
+    ordinal = {period: year * 4 + quarter for period, (year, quarter) in _parsed(rows).items()}
     for series in history.values():
-        series.sort(key=lambda r: order[r.period])
         info = infos.get(series[0].metric)
         polarity = info.higher_is_better if info else None
         if polarity is None:
             continue  # no trend without a polarity: every row keeps ""
-        rates = [r.rate for r in series]
-        # The first quarter of a series has no trend (one rate at most): it keeps "".
-        for index in range(1, len(series)):
-            series[index].trend = trend(rates[: index + 1], polarity)
+        rates = {ordinal[r.period]: r.rate for r in series}
+        # The quarter and the three before it, each in its place: a quarter with no figure is a gap, not a
+        # reason to treat the quarters either side as neighbours. Fewer than two rates give no trend ("").
+        for row in series:
+            at = ordinal[row.period]
+            row.trend = trend([rates.get(at - back) for back in range(TREND_WINDOW - 1, -1, -1)], polarity)
+
+
+def _parsed(rows: list[MetricRow]) -> dict[str, tuple[int, int]]:
+    return {period: parse_period(period) for period in {r.period for r in rows}}
 
 
 def compute(

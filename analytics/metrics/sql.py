@@ -366,22 +366,22 @@ def breakdowns_sql() -> str:
 
 
 def superseded_sql() -> str:
-    """Bodies with both event-derived figures and a return for the same metric and quarter."""
+    """Bodies with both event-derived figures and a return for the same metric, area and quarter."""
     return (
         "SELECT DISTINCT e.body, e.metric, e.period FROM jj_breakdowns_all e JOIN jj_breakdowns_all r "
-        "ON r.body = e.body AND r.metric = e.metric AND r.period = e.period "
+        "ON r.body = e.body AND r.force = e.force AND r.metric = e.metric AND r.period = e.period "
         "WHERE e.source = 'events' AND r.source = 'returns' ORDER BY e.body, e.metric, e.period"
     )
 
 
 def returns_first_sql() -> str:
     """Every figure, except that a body's return replaces its event-derived figures (and their breakdowns)
-    for that metric and quarter: a body that sends crimes but not yet events would otherwise also get a
-    figure counted from its crimes alone."""
+    for that metric, area and quarter: a body that sends crimes but not yet events would otherwise also get a
+    figure counted from its crimes alone. A body serving several areas keeps its figures for the others."""
     return (
         "SELECT b.* FROM jj_breakdowns_all b WHERE b.source = 'returns' OR NOT EXISTS ("
         "SELECT 1 FROM jj_breakdowns_all r WHERE r.source = 'returns' AND r.body = b.body "
-        "AND r.metric = b.metric AND r.period = b.period)"
+        "AND r.force = b.force AND r.metric = b.metric AND r.period = b.period)"
     )
 
 

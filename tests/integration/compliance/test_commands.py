@@ -115,3 +115,28 @@ def test_a_return_stands_for_a_body_without_events(bodies, tmp_path):
     run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
     figure = MetricResult.objects.get(metric="R2.recorded_24h", force="E23000005", body="E23000005")
     assert (figure.numerator, figure.denominator, figure.source, figure.met) == (8, 10, "returns", None)
+
+
+def test_the_first_stored_quarter_s_trend_counts_the_quarters_before_it_which_are_not_stored(
+    bodies, tmp_path
+):
+    from tests.factories.journeys import crime
+
+    crimes = [
+        crime(1, reported_at="2024-05-01T09:00", recorded_at="2024-05-03T09:00"),  # 2024-25 Q1, late
+        crime(2, reported_at="2024-08-01T09:00", recorded_at="2024-08-01T10:00"),  # 2024-25 Q2, on time
+    ]
+    ingest(FORCE, write_csv(tmp_path / "crimes.csv", crimes))
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    computation = ComputationRun.objects.get()
+    assert computation.periods == ["2024-25 Q2", "2024-25 Q3", "2024-25 Q4", "2025-26 Q1"]
+    assert not MetricResult.objects.filter(period="2024-25 Q1").exists()
+    first = MetricResult.objects.get(
+        run=computation,
+        metric="R2.recorded_24h",
+        force=FORCE,
+        body=FORCE,
+        breakdown="all",
+        period="2024-25 Q2",
+    )
+    assert (first.numerator, first.denominator, first.trend) == (1, 1, "improving")

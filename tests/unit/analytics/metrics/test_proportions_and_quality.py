@@ -146,3 +146,22 @@ def test_a_return_replaces_what_the_same_body_s_events_would_give_and_says_so(fi
     assert not [r for r in result.rows if r.body == "CPS-SW" and r.breakdown != "all"]
     superseded = result.con.execute(sql.superseded_sql()).fetchall()
     assert superseded == [("CPS-SW", "R10.expenses_10wd", "2025-26 Q1")]
+
+
+def test_a_return_for_one_area_leaves_the_body_s_figures_for_its_other_areas(figures):
+    other = "E23000037"
+    store = EventStore()
+    store.crime("C1")
+    store.crime("C2", force=other, person_ref="P2")
+    store.event("expenses_claim_received", "2025-05-30T12:00", body="CPS-SW")
+    store.event("expenses_claim_received", "2025-05-30T12:00", body="CPS-SW", force=other, crime_ref="C2",
+                person_ref="P2")  # fmt: skip
+    store.event(
+        "expenses_paid", "2025-06-02T12:00", body="CPS-SW", force=other, crime_ref="C2", person_ref="P2"
+    )
+    store.return_("R10.expenses_10wd", 7, 10, body="CPS-SW")  # for FORCE only
+    result = figures(store)
+    assert result.row("R10.expenses_10wd", force=FORCE, body="CPS-SW").source == "returns"
+    kept = result.row("R10.expenses_10wd", force=other, body="CPS-SW")
+    assert (kept.numerator, kept.denominator, kept.source) == (1, 1, "events")
+    assert result.ratio("R10.expenses_10wd") == (8, 11)

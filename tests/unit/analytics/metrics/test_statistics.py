@@ -64,3 +64,32 @@ def test_default_similar_areas_cover_every_force():
 
     groups = load_similar_areas()
     assert {force.code for force in load_forces()} <= set(groups)
+
+
+def _series(rates_by_period):
+    from analytics.metrics.pipeline import MetricRow
+
+    return [
+        MetricRow(
+            "R2", "E23000036", "E23000036", period, "all", "all", None, None, None, None, met, 100, "events"
+        )
+        for period, met in rates_by_period.items()
+    ]
+
+
+def test_a_trend_spans_its_quarter_and_the_three_before_with_gaps_kept_in_place():
+    from analytics.metrics.pipeline import MetricInfo, add_statistics
+
+    infos = {"R2": MetricInfo("R2", "proportion", "Recorded", True)}
+    # 2024-25 Q3 1/1... no figure in 2025-26 Q1: Q4 then Q2 are two quarters apart, not neighbours.
+    rows = _series({"2024-25 Q3": 50, "2024-25 Q4": 50, "2025-26 Q2": 52})
+    add_statistics(rows, infos, {})
+    trends = {row.period: row.trend for row in rows}
+    # Taken as neighbours, 50, 50, 52 would climb a point a quarter (improving); in place the slope is under one.
+    assert trends == {"2024-25 Q3": "", "2024-25 Q4": "steady", "2025-26 Q2": "steady"}
+
+    # Only the quarter and the three before it count: the fall of the first year is out of the window.
+    rows = _series({"2023-24 Q4": 90, "2024-25 Q1": 50, "2024-25 Q2": 50, "2024-25 Q3": 50, "2024-25 Q4": 50})
+    add_statistics(rows, infos, {})
+    assert {row.period: row.trend for row in rows}["2024-25 Q4"] == "steady"
+    assert {row.period: row.trend for row in rows}["2024-25 Q3"] == "worsening"
