@@ -9,9 +9,11 @@ from ninja.security import django_auth
 from accounts.access import refuse
 from accounts.models import User
 from identity import access, jjn
+from identity.forms import MatchForm
 from identity.services import MatchRefused, match_person
 
 router = Router(tags=["Identity"])
+MATCH_DETAILS = ("given_name", "family_name", "date_of_birth", "postcode", "email", "phone")
 
 
 class JJNCheckOut(Schema):
@@ -65,12 +67,18 @@ def match(request: HttpRequest, details: MatchIn) -> Status:
     if not isinstance(user, User) or not access.can_match(user):
         refuse(request, reason="online matching needs a front-line role")
         return Status(403, Problem(detail="your role may not match people"))
+    # The page's form holds the rules for each detail (lengths, a real e-mail address, the purpose).
+    form = MatchForm({name: "" if value is None else value for name, value in details.dict().items()})
+    if not form.is_valid():
+        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+        return Status(400, Problem(detail=problems))
+    given = form.cleaned_data
     try:
         result = match_person(
-            details.dict(exclude={"purpose", "allocate"}),
-            allocate=details.allocate,
+            {name: given[name] or None for name in MATCH_DETAILS},
+            allocate=given["allocate"],
             by=user,
-            purpose=details.purpose,
+            purpose=given["purpose"],
         )
     except MatchRefused as error:
         return Status(400, Problem(detail=str(error)))

@@ -453,10 +453,13 @@ def match_person(
             f"say why you are looking this person up, in at least {PURPOSE_MIN_LENGTH} characters"
         )
     person = _details(details)
+    owner = _new_person_body(by, body) if allocate else ""  # refused before the vault is searched
     query = normalised(_raw(person))
     hashes = blocking_hashes(query)
     if not hashes:
-        raise MatchRefused("give at least a date of birth, an e-mail address, or a name with a postcode")
+        raise MatchRefused(
+            "give an e-mail address, a phone number, a date of birth with a name, or a given name with a postcode"
+        )
     scorer = matching.scorer()
     best: dict[int, float] = {}
     for number_id, candidate in _candidates(hashes):
@@ -487,7 +490,7 @@ def match_person(
     if certain:
         result = MatchResult("matched", candidates[0].jjn, candidates)
     elif allocate:
-        result = MatchResult("allocated", _register_new_person(person, by=by, body=body), candidates)
+        result = MatchResult("allocated", _register_new_person(person, by=by, owner=owner), candidates)
     else:
         result = MatchResult("candidates" if candidates else "none", None, candidates)
     audit(
@@ -501,13 +504,18 @@ def match_person(
     return result
 
 
-def _register_new_person(person: VictimIdentity, *, by: User | None, body: str) -> str:
+def _new_person_body(by: User | None, body: str) -> str:
+    """The body a new number's record is kept under: `body`, or the user's own if it records victims."""
     organisation = by.organisation if by is not None else None
     if not body and organisation is not None and organisation.kind in _NOT_RECORDING_KINDS:
         raise MatchRefused("only a body that records victims can issue a new number")
     owner = body or (organisation.code if organisation is not None else "")
     if not owner:
         raise MatchRefused("a new number needs the body that records this person")
+    return owner
+
+
+def _register_new_person(person: VictimIdentity, *, by: User | None, owner: str) -> str:
     label = by.get_username() if by is not None else "online matching"
     with transaction.atomic(using=VAULT_DB):
         (number,) = allocate(count=1, origin=JusticeJourneyNumber.Origin.ALLOCATED, actor_label=label)

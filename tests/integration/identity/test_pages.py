@@ -292,6 +292,18 @@ def test_the_api_matches_for_signed_in_front_line_staff_only(client):
     assert answer.status_code == 200 and answer.json()["jjn"] == numbers["P1"]
     short = client.post("/api/identity/match", {**details, "purpose": "x"}, content_type="application/json")
     assert short.status_code == 400 and "at least 10 characters" in short.json()["detail"]
+    # The page's rules for each detail hold here too; nothing is searched, stored or audited as a match.
+    for field, value, said in (("purpose", "p" * 501, "at most 500"), ("email", "not-an-email", "valid email"),
+                               ("given_name", "A" * 101, "at most 100"), ("postcode", "B" * 11, "at most 10")):  # fmt: skip
+        refused = client.post(
+            "/api/identity/match",
+            {**details, field: value, "allocate": True},
+            content_type="application/json",
+        )
+        assert refused.status_code == 400 and refused.json()["detail"].startswith(f"{field}: "), field
+        assert said in refused.json()["detail"], field
+    assert VictimRecord.objects.using("vault").count() == 1
+    assert AuditEvent.objects.filter(action="identity.match").count() == 1
     client.force_login(staff("admin", role="administrator", organisation_code="NAT"))
     assert client.post("/api/identity/match", details, content_type="application/json").status_code == 403
 
