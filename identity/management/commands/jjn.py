@@ -1,8 +1,8 @@
 """`justice-journey jjn check VALUE...` and `justice-journey jjn export --out FILE`."""
 
 import csv
-import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +42,22 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _export(self, out: Path) -> None:
-        if out.is_dir():
-            raise CommandError(f"{out} is a folder; give a file name")
-        if out.is_symlink() or (out.exists() and not out.is_file()):
-            # The file is moved into place, which would replace a link, a pipe or a device with it.
-            raise CommandError(f"{out} is not a plain file; give the name of a new file or of one to replace")
-        partial = out.with_name(out.name + ".partial")
+        try:
+            if out.is_dir():
+                raise CommandError(f"{out} is a folder; give a file name")
+            if out.is_symlink() or (out.exists() and not out.is_file()):
+                # The file is moved into place, which would replace a link, a pipe or a device with it.
+                raise CommandError(
+                    f"{out} is not a plain file; give the name of a new file or of one to replace"
+                )
+            # A new file of its own beside the export (never one left over, nor a link someone put there), which
+            # only its owner can read: it ties each body's references to their numbers.
+            descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+        except OSError as error:
+            raise CommandError(f"cannot write {out}: {error.strerror or error}") from None
+        partial = Path(name)
         rows = 0
         try:
-            # Only its owner can read it: it ties each body's references to their numbers.
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with open(descriptor, "w", newline="", encoding="utf-8") as file:
                 writer = csv.writer(file)
                 writer.writerow(["body", "person_ref", "jjn"])
@@ -63,10 +69,10 @@ class Command(BaseCommand):
                 ):
                     writer.writerow([body, person_ref, jjn.display(number)])
                     rows += 1
+            partial.replace(out)
         except OSError as error:
             partial.unlink(missing_ok=True)
             raise CommandError(f"cannot write {out}: {error}") from None
-        partial.replace(out)
         audit(
             by=None,
             action="identity.jjn_export",

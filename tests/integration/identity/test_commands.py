@@ -68,6 +68,22 @@ def test_jjn_export_replaces_only_a_plain_file(tmp_path):
     assert not AuditEvent.objects.filter(action="identity.jjn_export").exists()
 
 
+def test_jjn_export_writes_through_no_file_left_or_planted_beside_it(tmp_path):
+    register_victims(body="E23000036", records=[person("P1")], by=None)
+    readable = tmp_path / "readable.txt"
+    readable.write_text("kept")
+    readable.chmod(0o644)
+    out = tmp_path / "jjns.csv"
+    (tmp_path / "jjns.csv.partial").symlink_to(readable)  # where an earlier version wrote first
+    code, _output = run("jjn", "export", "--out", str(out))
+    assert code == 0 and readable.read_text() == "kept"
+    assert not out.is_symlink() and out.stat().st_mode & 0o777 == 0o600
+    beside = sorted(path.name for path in tmp_path.iterdir() if "jjns" in path.name)
+    assert beside == ["jjns.csv", "jjns.csv.partial"]  # nothing of its own left behind
+    with pytest.raises(CommandError, match=r"cannot write .*File name too long"):
+        run("jjn", "export", "--out", str(tmp_path / ("x" * 300)))
+
+
 def people():
     register_victims(
         body="E23000036",
