@@ -1,6 +1,6 @@
 """Reads for the identity pages. Every read that decrypts the vault writes an audit event with its purpose."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 from django.conf import settings
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, Q, Value, When
 
 from accounts.audit import record as audit
 from accounts.models import AuditEvent, User
@@ -167,32 +167,75 @@ class PersonView:
         return self.crime_count > 1
 
 
+# A victim's record is named by the body that holds it and that body's reference: crimes by the recording body,
+# events by the recording force (as the event store's views join them).
+_SEPARATOR = "\x1f"
+
+
 def crimes_sql() -> str:
     return """
     SELECT body, force, crime_ref, offence_group, reported_on, recorded_on, enhanced_rights, domestic_abuse,
-           outcome_type, outcome_date
+           outcome_type, outcome_date, concat_ws(chr(31), body, person_ref) AS victim
     FROM crimes WHERE jjn IN (SELECT unnest(?::VARCHAR[]))
+       OR concat_ws(chr(31), body, person_ref) IN (SELECT unnest(?::VARCHAR[]))
     ORDER BY reported_at, force, crime_ref
     """
 
 
 def events_sql() -> str:
     return """
-    SELECT body, force, crime_ref, event_type, occurred_at, occurred_on, detail
+    SELECT body, force, crime_ref, event_type, occurred_at, occurred_on, detail,
+           concat_ws(chr(31), force, person_ref) AS victim
     FROM events WHERE jjn IN (SELECT unnest(?::VARCHAR[]))
+       OR concat_ws(chr(31), force, person_ref) IN (SELECT unnest(?::VARCHAR[]))
     ORDER BY occurred_at, seq
     """
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, numbers: list[str]) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, [numbers])
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, numbers: list[str], victims: list[str]) -> list[dict]:
+    cursor = con.execute(sql, [numbers, victims])
     names = [column[0] for column in cursor.description or []]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def journey_rows(con: duckdb.DuckDBPyConnection, numbers: list[str]) -> tuple[list[dict], list[dict]]:
-    """Crimes and events carrying any of `numbers`, from the `crimes` and `events` views on `con`."""
-    return _rows(con, crimes_sql(), numbers), _rows(con, events_sql(), numbers)
+def _held_elsewhere(victims: set[str]) -> set[str]:
+    """Which of these (body, reference) keys are records in the vault; the caller has left out its own."""
+    pairs = [victim.split(_SEPARATOR, 1) for victim in victims]
+    found: set[str] = set()
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
+        query = Q()
+        for body, person_ref in chunk:
+            query |= Q(body=body, person_ref=person_ref)
+        found.update(
+            f"{body}{_SEPARATOR}{person_ref}"
+            for body, person_ref in VictimRecord.objects.using(VAULT_DB)
+            .filter(query)
+            .values_list("body", "person_ref")
+        )
+    return found
+
+
+def journey_rows(
+    con: duckdb.DuckDBPyConnection, numbers: list[str], records: Iterable[tuple[str, str]] = ()
+) -> tuple[list[dict], list[dict]]:
+    """Crimes and events of a person, from the `crimes` and `events` views on `con`: those of the person's
+    vault `records` (body, reference), and those carrying one of their `numbers`, except rows whose victim is
+    another person's record in the vault. A row's number was written when it was stored, so after a split it
+    still names the number the moved record left: the record, not that number, says whose the row is."""
+    own = {f"{body}{_SEPARATOR}{person_ref}" for body, person_ref in records}
+    crimes = _rows(con, crimes_sql(), numbers, sorted(own))
+    events = _rows(con, events_sql(), numbers, sorted(own))
+    elsewhere = _held_elsewhere({row["victim"] for row in (*crimes, *events)} - own)
+    return (
+        [_without_victim(row) for row in crimes if row["victim"] not in elsewhere],
+        [_without_victim(row) for row in events if row["victim"] not in elsewhere],
+    )
+
+
+def _without_victim(row: dict[str, Any]) -> dict[str, Any]:
+    row.pop("victim")
+    return row
 
 
 @contextmanager
@@ -216,11 +259,16 @@ def person_view(
     """
     current = registry.resolve(value)
     numbers = registry.aliases(current)
+    records = list(
+        VictimRecord.objects.using(VAULT_DB)
+        .filter(jjn__number=current.replace("-", ""))
+        .values_list("body", "person_ref")
+    )
     if con is None:
         with event_store() as store:
-            crimes, events = journey_rows(store, numbers)
+            crimes, events = journey_rows(store, numbers, records)
     else:
-        crimes, events = journey_rows(con, numbers)
+        crimes, events = journey_rows(con, numbers, records)
     bodies = {row["body"] for row in crimes} | {row["body"] for row in events}
     shown, withheld = access.person_view_bodies(user, bodies)
     view = PersonView(

@@ -180,6 +180,37 @@ def test_with_an_agreement_the_view_shows_crimes_across_merged_numbers_and_repea
     assert not AuditEvent.objects.filter(action="identity.person_view", outcome="refused").exists()
 
 
+def test_after_a_split_each_number_shows_only_its_own_records_crimes_and_events():
+    numbers = register_victims(
+        body="E23000036", records=[person("P1"), person("P2", given_name="AMELIA")], by=None
+    )
+    shared = numbers["P1"]
+    assert numbers["P2"] == shared
+    con = lake_with_two_bodies(numbers)
+    con.execute(
+        "INSERT INTO crimes VALUES ('E23000036', 'E23000036', 'CR9', 'P2', ?, 'theft', '2026-05-01 10:00+00',"
+        " '2026-05-01', '2026-05-01', 'N', 'N', NULL, NULL)",
+        [shared],
+    )
+    con.execute(
+        "INSERT INTO events VALUES ('CPS-SW', 'E23000036', 'CR9', 'P2', ?, 'decision_not_to_proceed',"
+        " '2026-06-01 09:00+00', '2026-06-01', 'cps_no_charge', 3)",
+        [shared],
+    )
+    item = actions.request_split(value=shared, reason="two people", by=None, actor_label="analyst")
+    moved = VictimRecord.objects.using("vault").get(person_ref="P2")
+    reviewer = staff("national", role="national_analyst", organisation_code="NAT")
+    new = actions.decide_split(item=item, move_records=[moved.id], by=reviewer, note="", purpose="review")
+    viewer = staff("analyst", role="analyst")
+    agreement(viewer, "CPS-SW")
+    first = queries.person_view(viewer, shared, purpose="case conference", con=con)
+    second = queries.person_view(viewer, new, purpose="case conference", con=con)
+    assert [row["crime_ref"] for row in first.crimes] == ["CR1", "CR2"] and first.repeat_victim
+    assert [row["crime_ref"] for row in first.events] == ["CR1", "CR1"]
+    assert [row["crime_ref"] for row in second.crimes] == ["CR9"]
+    assert [row["crime_ref"] for row in second.events] == ["CR9"]
+
+
 def test_the_journey_reads_in_the_standard_s_words_not_its_codes():
     numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
     viewer = staff("cps", role="analyst", organisation_code="CPS-SW")
