@@ -194,7 +194,14 @@ def decide_split(
             VictimRecord.objects.using(VAULT_DB).filter(id__in=chosen).update(
                 jjn=new, updated_at=timezone.now()
             )
-            facts = {"review_item": item.id, "records_moved": sorted(chosen), "note": note}
+            # The records on each side, as decided: later merges move records between numbers, and linkage
+            # must keep these apart whichever numbers they then hold.
+            facts = {
+                "review_item": item.id,
+                "records_moved": sorted(chosen),
+                "records_left": sorted(held - chosen),
+                "note": note,
+            }
             _record_both_sides(
                 (old, RegistryEvent.Kind.SPLIT_DECIDED), (new, RegistryEvent.Kind.SPLIT_FROM), label, facts
             )
@@ -204,7 +211,7 @@ def decide_split(
                 number=old,
                 kind=RegistryEvent.Kind.SPLIT_REJECTED,
                 actor_label=label,
-                detail={"review_item": item.id, "note": note},
+                detail={"review_item": item.id, "records": sorted(held), "note": note},
             )
         audit(
             by=by,

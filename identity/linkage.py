@@ -123,8 +123,14 @@ def _split_decisions() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         kind__in=[RegistryEvent.Kind.SPLIT_DECIDED, RegistryEvent.Kind.SPLIT_REJECTED]
     )
     for number_id, kind, detail in decisions.values_list("number_id", "kind", "detail"):
-        left = sorted(
-            VictimRecord.objects.using(VAULT_DB).filter(jjn_id=number_id).values_list("id", flat=True)
+        # Decisions name the records on each side; those recorded before they did are read from the number.
+        recorded = detail.get("records_left" if kind == RegistryEvent.Kind.SPLIT_DECIDED else "records")
+        left = (
+            sorted(recorded)
+            if recorded is not None
+            else sorted(
+                VictimRecord.objects.using(VAULT_DB).filter(jjn_id=number_id).values_list("id", flat=True)
+            )
         )
         if kind == RegistryEvent.Kind.SPLIT_DECIDED:
             moved = detail.get("records_moved", [])

@@ -178,3 +178,21 @@ def test_an_item_with_no_records_is_shown_to_no_one_under_an_agreement():
     assert access.can_review_bodies(
         staff("national", role="national_analyst", organisation_code="NAT"), set()
     )
+
+
+def test_a_decided_split_keeps_its_records_apart_after_their_number_is_merged():
+    from identity.linkage import _split_decisions
+
+    older = register_victims(body="CPS-SW", records=[person("Q1", given_name="Zed")], by=None)["Q1"]
+    numbers = register_victims(
+        body="E23000036", records=[person("P1"), person("P2", given_name="AMELIA")], by=None
+    )
+    shared = numbers["P1"]
+    item = actions.request_split(value=shared, reason="two people", by=None, actor_label="analyst")
+    p1, p2 = (VictimRecord.objects.using("vault").get(person_ref=ref).id for ref in ("P1", "P2"))
+    reviewer = staff("national", role="national_analyst", organisation_code="NAT")
+    actions.decide_split(item=item, move_records=[p2], by=reviewer, note="", purpose="review")
+    actions.merge(first=older, second=shared, by=None, reason="review", actor_label="review")
+    assert registry.resolve(shared) == older  # P1 now holds the older number; the split number held none
+    apart, _together = _split_decisions()
+    assert (str(p2), str(p1)) in apart
