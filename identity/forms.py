@@ -99,6 +99,10 @@ class SplitRequestForm(forms.Form):
         label=_("Why might this number be two people?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Say why this number may be two people."),
+            "max_length": _("Say why in 500 characters or fewer."),
+        },
     )
 
 

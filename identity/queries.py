@@ -1,5 +1,6 @@
 """Reads for the identity pages. Every read that decrypts the vault writes an audit event with its purpose."""
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,7 +119,11 @@ def review_records(item: ReviewItem, *, by: User, purpose: str) -> list[dict[str
     return shown
 
 
-def open_review_counts() -> dict[str, int]:
+def open_review_counts(user: User) -> dict[str, int]:
+    """Items waiting that the user may decide, by kind: every one for a reviewer; for staff reviewing under
+    an agreement, those of the queue they are shown."""
+    if user.role not in access.REVIEW_ROLES:
+        return dict(Counter(entry.item.kind for entry in review_queue(user)))
     return dict(
         ReviewItem.objects.using(VAULT_DB)
         .filter(status=ReviewItem.Status.OPEN)
@@ -257,7 +262,19 @@ def person_view(
 
     Raises InvalidJJN or UnknownJJN. The read is audited; withheld bodies are audited as refused.
     """
-    current = registry.resolve(value)
+    try:
+        current = registry.resolve(value)
+    except registry.UnknownJJN:
+        # Asking after a number never issued is recorded too, so that probing for numbers shows in the log.
+        audit(
+            by=user,
+            action="identity.person_view",
+            target=f"jjn:{jjn.display(value)}",
+            outcome=AuditEvent.Outcome.REFUSED,
+            purpose=purpose,
+            detail={"reason": "number never issued"},
+        )
+        raise
     numbers = registry.aliases(current)
     records = list(
         VictimRecord.objects.using(VAULT_DB)

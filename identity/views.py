@@ -42,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_review": access.can_open_review(user),
             "can_view_people": access.can_view_people(user),
             "can_operate": access.can_operate(user),
-            "open_counts": queries.open_review_counts() if access.can_open_review(user) else {},
+            "open_counts": queries.open_review_counts(user) if access.can_open_review(user) else {},
             "overview": _linkage_overview() if access.can_see_linkage_overview(user) else None,
         },
     )
@@ -262,7 +262,7 @@ def request_split(request: HttpRequest, value: str) -> HttpResponse:
         actions.request_split(value=value, reason=form.cleaned_data["reason"], by=_user(request))
         messages.success(request, _("Sent to clerical review. Nothing changes until a reviewer decides."))
     else:
-        messages.error(request, _("Say why this number may be two people."))
+        messages.error(request, form.errors["reason"][0])
     return redirect("identity:person", value=value)
 
 

@@ -454,3 +454,44 @@ def test_the_overview_separates_thousands():
     )
     page = render_to_string("identity/index.html", {"overview": overview})
     assert all(f">{count}<" in page for count in ("17,010", "20,619", "2,226", "363"))
+
+
+def test_a_split_request_without_a_reason_or_with_too_long_a_one_says_so_on_the_next_page(client):
+    numbers = register_victims(body="E23000001", records=[person("M1")], by=None)
+    client.force_login(staff("met", role="analyst", organisation_code="E23000001"))
+    split = reverse("identity:request_split", args=[numbers["M1"]])
+    for reason, said in (("", "Say why this number may be two people."),
+                         ("x" * 501, "Say why in 500 characters or fewer.")):  # fmt: skip
+        page = client.post(split, {"reason": reason}, follow=True).content.decode()
+        assert said in page and 'class="govuk-notification-banner__title"' in page
+        assert "There is a problem" in page
+    assert not ReviewItem.objects.using("vault").exists()
+
+
+def test_asking_for_a_number_never_issued_is_audited(client):
+    client.force_login(staff("analyst", role="analyst"))
+    unissued = "JJ-9NN4-K7CM-3A7W"
+    answer = client.post(reverse("identity:person", args=[unissued]), {"purpose": "checking a letter"})
+    assert answer.status_code == 404
+    refused = AuditEvent.objects.get(action="identity.person_view", outcome="refused")
+    assert refused.target == f"jjn:{unissued}" and refused.detail == {"reason": "number never issued"}
+    assert refused.purpose == "checking a letter"
+
+
+def test_the_start_page_counts_only_the_items_an_agreement_lets_the_analyst_decide(client, pair):
+    register_victims(body="E23000001", records=[person("M1"), person("M2", given_name="AMELIA")], by=None)
+    actions.request_split(
+        value=VictimRecord.objects.using("vault").get(person_ref="M1").jjn.display,
+        reason="two people",
+        by=None,
+        actor_label="linkage",
+    )
+    analyst = staff("hmcts", role="analyst", organisation_code="HMCTS")
+    for body in ("E23000036", "CPS-SW"):
+        agreement(analyst, body, scope="clerical_review")
+    client.force_login(analyst)
+    page = client.get(reverse("identity:index")).content.decode()
+    assert "1 pair waiting" in page and "0 splits waiting" in page
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    page = client.get(reverse("identity:index")).content.decode()
+    assert "1 pair waiting" in page and "1 split waiting" in page
