@@ -144,7 +144,13 @@ def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> Model:
         ) from None
     if not isinstance(settings, dict) or "comparisons" not in settings:
         raise ValueError(f"{path}: not a Splink model (no 'comparisons')")
-    check_model_matches_definitions(settings, str(path))
+    try:
+        check_model_matches_definitions(settings, str(path))
+    except (AttributeError, KeyError, TypeError) as error:
+        # A comparison or level that is not an object, or lacks a field every Splink model has.
+        raise ValueError(
+            f"{path}: not a Splink model (its comparisons are not in Splink's form: {type(error).__name__} {error})"
+        ) from None
     return Model(settings=settings, source=str(path))
 
 

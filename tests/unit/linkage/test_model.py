@@ -76,3 +76,23 @@ def test_an_untrained_level_is_refused_by_name(tmp_path):
     path.write_text(json.dumps(settings))
     with pytest.raises(ValueError, match=r"'postcode', level 1 \(exact\)"):
         load_model(path)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda s: s.update(comparisons="x"),
+        lambda s: s["comparisons"].__setitem__(0, "given_name"),
+        lambda s: s["comparisons"][0].pop("comparison_levels"),
+        lambda s: s["comparisons"][0]["comparison_levels"].__setitem__(1, 7),
+    ],
+)
+def test_a_model_whose_comparisons_are_not_in_splink_s_form_is_refused_plainly(tmp_path, damage):
+    settings = json.loads(DEFAULT_MODEL_PATH.read_text())
+    damage(settings)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(settings))
+    with pytest.raises(
+        ValueError, match=r"model.json: not a Splink model \(its comparisons are not in Splink"
+    ):
+        load_model(path)
