@@ -24,6 +24,7 @@ from identity.forms import (
 from identity.models import ReviewItem, SharingAgreement
 from identity.routers import VAULT_DB
 from identity.services import MatchRefused, match_person
+from standard.templatetags.reference import body_name
 
 
 def _user(request: HttpRequest) -> User:
@@ -204,7 +205,7 @@ _FIELD_LABELS = (
 def _compare(records: list[dict]) -> list[dict]:
     rows = []
     for name, label in _FIELD_LABELS:
-        values = [record[name] for record in records]
+        values = [body_name(record[name]) if name == "body" else record[name] for record in records]
         present = [value for value in values if value]
         rows.append(
             {"label": _(label), "values": values, "agree": len(set(present)) <= 1 and len(present) > 1}

@@ -38,6 +38,7 @@ def test_a_reviewer_sees_the_pair_only_after_giving_a_purpose_and_the_decision_m
         reverse("identity:review_item", args=[pair.id]), {"purpose": "weekly review of matches"}
     )
     assert b"Amelia" in shown.content and b"Amelie" in shown.content
+    assert b'<td class="govuk-table__cell">CPS South West</td>' in shown.content  # bodies by name
     read = AuditEvent.objects.get(action="identity.vault_read")
     assert (read.purpose, read.actor_label) == ("weekly review of matches", "national")
 
