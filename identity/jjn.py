@@ -13,6 +13,7 @@ Numbers are drawn with `secrets` and never derived from anything about the perso
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
@@ -49,8 +50,13 @@ def check_character(random_part: str) -> str:
 
 
 def compact(value: str) -> str:
-    """Upper case, without spaces or hyphens: the form stored in databases (``JJ7KDA94FXHMQF``)."""
-    return _SEPARATORS.sub("", value or "").upper()
+    """Upper case, without spaces or hyphens: the form stored in databases (``JJ7KDA94FXHMQF``).
+
+    Full-width and other compatibility forms become their plain letters and digits (NFKC), and invisible
+    format characters pasted with a number (a zero-width space) are dropped."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(character for character in text if unicodedata.category(character) != "Cf")
+    return _SEPARATORS.sub("", text).upper()
 
 
 def parse(value: str) -> str:
@@ -66,15 +72,16 @@ def parse(value: str) -> str:
             raise InvalidJJN("this looks like an NHS number; a JJN starts with JJ")
         raise InvalidJJN("a JJN starts with JJ")
     body = text[len(PREFIX) :]
-    if len(body) != BODY_LENGTH:
-        raise InvalidJJN(
-            f"a JJN has {BODY_LENGTH} characters after JJ, this one has {len(body)} — a character may be missing or extra"
-        )
+    # A character the alphabet lacks is named first: "JJ_476M_..." has a wrong character, not a wrong length.
     unused = [character for character in body if character not in _VALUE]
     if unused:
         character = unused[0]
         extra = f" (a JJN never uses {_HINTS[character]})" if character in _HINTS else ""
         raise InvalidJJN(f"the character {character!r} is never used in a JJN{extra}")
+    if len(body) != BODY_LENGTH:
+        raise InvalidJJN(
+            f"a JJN has {BODY_LENGTH} characters after JJ, this one has {len(body)} — a character may be missing or extra"
+        )
     if _weighted_sum(body) % MODULUS != 0:
         raise InvalidJJN("the check character is wrong — a character may be mistyped")
     return text

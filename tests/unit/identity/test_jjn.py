@@ -84,6 +84,14 @@ def test_input_accepts_lower_case_spaces_and_hyphens():
     assert jjn.parse(shown.replace("-", " - ")) == number
 
 
+def test_a_number_pasted_with_invisible_characters_or_in_full_width_letters_is_read():
+    number = sample_numbers(1)[0]
+    shown = jjn.display(number)
+    assert jjn.display(shown + "\u200b") == shown  # a zero-width space copied with it
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in shown)
+    assert jjn.display(full_width) == shown
+
+
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
@@ -93,6 +101,8 @@ def test_input_accepts_lower_case_spaces_and_hyphens():
         ("JJ-7KDA-94FX-HMQ", "has 12 characters after JJ, this one has 11"),
         ("JJ-7KD0-94FX-HMQ3", "never uses 0 or O"),
         ("JJ-7KDS-94FX-HMQ3", "'S' is never used"),
+        ("JJ_7KDA_94FX_HMQ3", "'_' is never used"),  # the wrong character, not the length, is named
+        ("JJ.7KDA.94FX.HMQ3", "'.' is never used"),
     ],
 )
 def test_invalid_values_are_refused_with_a_reason(value, reason):
