@@ -31,6 +31,8 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["username"].label = _("User name")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        # No autofocus (Django sets it): the first Tab must still reach the skip link, as GOV.UK advises.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = _("Enter your user name")
         self.fields["password"].label = _("Password")
         self.fields["password"].error_messages["required"] = _("Enter your password")

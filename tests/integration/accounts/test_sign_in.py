@@ -178,3 +178,8 @@ def test_only_the_most_specific_section_is_marked_current():
     assert [item["text"] for item in navigation_items(national, "/compliance/R2/") if item["current"]] == [
         "Compliance"
     ]
+
+
+def test_the_sign_in_page_does_not_take_the_focus_from_the_skip_link(client):
+    page = client.get("/account/sign-in/").content.decode()
+    assert 'id="id_username"' in page and "autofocus" not in page

@@ -19,7 +19,9 @@ def computed(period: str, minutes_ago: int) -> int:
         period=period, periods=previous_periods(period, 4), cutoff=date(2025, 10, 1), as_of=timezone.now(),
         standard_version="1", engine="duckdb", requested_by_label="test",
     )  # fmt: skip
-    ComputationRun.objects.filter(pk=run.pk).update(finished_at=timezone.now() - timedelta(minutes=minutes_ago))
+    ComputationRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
     return run.pk
 
 

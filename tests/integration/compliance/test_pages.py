@@ -154,7 +154,8 @@ def test_narrowing_never_shows_another_body_s_figures(client, computed):
 def figure_rows(text):
     """(metric link, area, body) of each row of the figures table."""
     return re.findall(
-        r'href="/compliance/([^/]+)/\?[^"]*">[^<]*</a></td>\s*<td class="govuk-table__cell">([^<]*)</td>\s*'
+        r'href="/compliance/([^/]+)/\?[^"]*">[^<]*<span class="govuk-visually-hidden">[^<]*</span></a></td>\s*'
+        r'<td class="govuk-table__cell">([^<]*)</td>\s*'
         r'<td class="govuk-table__cell">([^<]*)</td>',
         text,
     )
@@ -310,3 +311,16 @@ def test_a_local_reviewer_sees_a_shared_body_in_their_own_areas_and_as_a_whole_o
     reviewer = people.user("pcc", role=Role.LOCAL_REVIEWER, organisation_code="LPB-E23000036")
     seen = set(visible(reviewer, MetricResult.objects.all()).values_list("force", "body"))
     assert seen == {(FORCE, "CPS-SW"), ("ALL", "CPS-SW"), (FORCE, "ALL"), ("ALL", "ALL"), (FORCE, FORCE)}
+
+
+def test_each_figure_s_link_and_page_title_name_its_area_body_and_quarter(client, computed):
+    signed_in(client, "analyst", role=Role.ANALYST, organisation=FORCE)
+    page = client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode()
+    dash = "\u2013"  # titles join their parts with an en dash
+    assert f"<title>Compliance with the Victims' Code {dash} 2025-26 Q1 {dash}" in page
+    assert '<span class="govuk-visually-hidden">, Avon and Somerset, Avon and Somerset</span></a>' in page
+    link = re.search(r'href="(/compliance/R3\.confirmation_5wd/\?[^"]+)"', page)
+    metric = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert re.search(
+        f"<title>[^<]+ {dash} Avon and Somerset, [^<]+, 2025-26 Q1 {dash} Justice Journey", metric
+    )
