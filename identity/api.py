@@ -32,6 +32,7 @@ class MatchIn(Schema):
     phone: str | None = None
     purpose: str
     allocate: bool = False
+    none_of_these: bool = False
 
 
 class CandidateOut(Schema):
@@ -43,6 +44,7 @@ class MatchOut(Schema):
     status: str
     jjn: str | None
     candidates: list[CandidateOut]
+    new_number_held: bool
 
 
 class Problem(Schema):
@@ -77,6 +79,7 @@ def match(request: HttpRequest, details: MatchIn) -> Status:
         result = match_person(
             {name: given[name] or None for name in MATCH_DETAILS},
             allocate=given["allocate"],
+            none_of_these=given["none_of_these"],
             by=user,
             purpose=given["purpose"],
         )
@@ -88,5 +91,6 @@ def match(request: HttpRequest, details: MatchIn) -> Status:
             status=result.status,
             jjn=result.jjn,
             candidates=[CandidateOut(jjn=c.jjn, probability=c.probability) for c in result.candidates],
+            new_number_held=result.new_number_held,
         ),
     )

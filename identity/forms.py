@@ -66,6 +66,13 @@ class MatchForm(forms.Form):
         ),
         required=False,
     )
+    none_of_these = forms.BooleanField(
+        label=_("I have checked: none of the candidates found is this person"),
+        help_text=_(
+            "A new JJN is issued only when no candidate is found, or when you have checked them all."
+        ),
+        required=False,
+    )
 
 
 class PairDecisionForm(forms.Form):

@@ -391,6 +391,8 @@ class MatchResult:
     status: str
     jjn: str | None = None
     candidates: tuple[Candidate, ...] = ()
+    # A new number was asked for but not issued: someone may already hold one (see `match_person`).
+    new_number_held: bool = False
 
 
 class MatchRefused(ValueError):
@@ -439,6 +441,7 @@ def match_person(
     details: VictimIdentity | dict[str, object],
     *,
     allocate: bool = False,
+    none_of_these: bool = False,
     by: User | None,
     purpose: str,
     body: str = "",
@@ -446,7 +449,10 @@ def match_person(
     """Finds a person's JJN from their details: the JJN when one match is certain, else candidates.
 
     With `allocate=True` and no certain match, a new JJN is issued and the details are stored in
-    the vault under `body` (the user's organisation by default) so that the number is found next time.
+    the vault under `body` (the user's organisation by default) so that the number is found next time. When
+    there are candidates, a new number is issued only with `none_of_these=True` (someone has checked that none
+    of them is the person); otherwise the candidates come back with `new_number_held`, so that searching
+    again (a page sent twice) never issues a second number for one person.
     """
     if len(purpose.strip()) < PURPOSE_MIN_LENGTH:
         raise MatchRefused(
@@ -489,6 +495,8 @@ def match_person(
     )
     if certain:
         result = MatchResult("matched", candidates[0].jjn, candidates)
+    elif allocate and candidates and not none_of_these:
+        result = MatchResult("candidates", None, candidates, new_number_held=True)
     elif allocate:
         result = MatchResult("allocated", _register_new_person(person, by=by, owner=owner), candidates)
     else:
@@ -498,7 +506,11 @@ def match_person(
         action="identity.match",
         target=f"jjn:{result.jjn}" if result.jjn else "",
         purpose=purpose,
-        detail={"status": result.status, "candidates": len(candidates)},
+        detail={
+            "status": result.status,
+            "candidates": len(candidates),
+            "new_number_held": result.new_number_held,
+        },
         actor_label="online matching",
     )
     return result

@@ -67,12 +67,15 @@ def match(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         details = {
-            name: form.cleaned_data[name] for name in form.fields if name not in {"purpose", "allocate"}
+            name: form.cleaned_data[name]
+            for name in form.fields
+            if name not in {"purpose", "allocate", "none_of_these"}
         }
         try:
             result = match_person(
                 details,
                 allocate=form.cleaned_data["allocate"],
+                none_of_these=form.cleaned_data["none_of_these"],
                 by=_user(request),
                 purpose=form.cleaned_data["purpose"],
             )

@@ -94,3 +94,19 @@ def test_only_a_recording_body_can_issue_a_new_number(vault):
     ):
         match_person(details, allocate=True, by=national, purpose="front desk check")
     assert len(vault_queries) == 0  # refused before the vault is searched
+
+
+def test_a_new_number_is_held_back_while_candidates_are_unchecked(vault):
+    officer = staff("officer", role="analyst")
+    details = {"given_name": "Perpetua", "postcode": "TA1 1AA"}
+    first = match_person(details, allocate=True, by=officer, purpose="new report at the desk")
+    assert first.status == "allocated"
+    held = VictimRecord.objects.using("vault").count()  # the fixture's people and this one
+    # The same page sent again: the number just issued is a candidate, so no second one is issued.
+    again = match_person(details, allocate=True, by=officer, purpose="new report at the desk")
+    assert (again.status, again.jjn, again.new_number_held) == ("candidates", None, True)
+    assert [candidate.jjn for candidate in again.candidates] == [first.jjn]
+    assert VictimRecord.objects.using("vault").count() == held
+    checked = match_person(details, allocate=True, none_of_these=True, by=officer, purpose="checked by phone")
+    assert checked.status == "allocated" and checked.jjn != first.jjn
+    assert VictimRecord.objects.using("vault").count() == held + 1

@@ -310,7 +310,7 @@ def test_the_api_checks_numbers_without_signing_in(client):
     numbers = register_victims(body="E23000036", records=[person("P1")], by=None)
     good = client.get("/api/identity/jjn/check", {"value": numbers["P1"].lower()}).json()
     assert good == {"value": numbers["P1"].lower(), "valid": True, "jjn": numbers["P1"], "reason": None}
-    bad = client.get("/api/identity/jjn/check", {"value": "JJ-0000"}).json()
+    bad = client.get("/api/identity/jjn/check", {"value": "JJ-7KDA"}).json()
     assert bad["valid"] is False and "12 characters" in bad["reason"]
 
 
@@ -496,3 +496,19 @@ def test_the_start_page_counts_only_the_items_an_agreement_lets_the_analyst_deci
     client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
     page = client.get(reverse("identity:index")).content.decode()
     assert "1 pair waiting" in page and "1 split waiting" in page
+
+
+def test_the_match_page_holds_back_a_second_number_until_the_candidates_are_checked(client):
+    client.force_login(staff("analyst", role="analyst"))
+    form = {
+        "given_name": "Perpetua",
+        "postcode": "TA1 1AA",
+        "purpose": "new report at the desk",
+        "allocate": "on",
+    }
+    assert "New JJN issued" in client.post(reverse("identity:match"), form).content.decode()
+    again = client.post(reverse("identity:match"), form).content.decode()
+    assert "data-held" in again and "New JJN issued" not in again
+    checked = client.post(reverse("identity:match"), {**form, "none_of_these": "on"}).content.decode()
+    assert "New JJN issued" in checked
+    assert VictimRecord.objects.using("vault").count() == 2
