@@ -1,7 +1,10 @@
 """Stored figures as CSV rows: the columns of `justice-journey metrics --format csv` and of the page's download."""
 
 from collections.abc import Iterable, Iterator
+from itertools import batched
 from typing import Any
+
+from django.db.models import QuerySet
 
 from accounts.audit import record
 from accounts.models import User
@@ -20,16 +23,26 @@ def cell(value: Any, *, rates_as_fractions: bool = True) -> str:
     return str(value)
 
 
-def rows(results: Iterable[MetricResult]) -> Iterator[list[str]]:
-    """The header, then one row per figure."""
+# Lines sent to the browser at a time: a chunk per line made the response machinery most of a download's time.
+_LINES_PER_CHUNK = 500
+
+
+def values(results: QuerySet[MetricResult]) -> Iterator[tuple[Any, ...]]:
+    """The figures' values in the order of OUTPUT_COLUMNS, read in batches without building model objects."""
+    return results.values_list(*OUTPUT_COLUMNS).iterator(chunk_size=5000)
+
+
+def rows(figures: Iterable[tuple[Any, ...]]) -> Iterator[list[str]]:
+    """The header, then one row per figure (its values in the order of OUTPUT_COLUMNS)."""
     yield list(OUTPUT_COLUMNS)
-    for result in results:
-        yield [cell(getattr(result, column)) for column in OUTPUT_COLUMNS]
+    for figure in figures:
+        yield [cell(value) for value in figure]
 
 
-def lines(results: Iterable[MetricResult]) -> Iterator[str]:
-    """The CSV text, a line at a time (for a streamed download)."""
-    return csv_lines(rows(results))
+def lines(figures: Iterable[tuple[Any, ...]]) -> Iterator[str]:
+    """The CSV text, some hundreds of lines at a time (for a streamed download)."""
+    for chunk in batched(csv_lines(rows(figures)), _LINES_PER_CHUNK):
+        yield "".join(chunk)
 
 
 def download(
@@ -46,4 +59,4 @@ def download(
         target=period,
         detail={"run": run.pk, "metric": metric, "force": force, "figures": results.count()},
     )
-    return lines(results.iterator(chunk_size=5000))
+    return lines(values(results))

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             self._write_table(rows, run_label=str(run))
 
     def _write_csv(self, rows: Any) -> None:
-        csv.writer(self.stdout, lineterminator="\n").writerows(export.rows(rows.iterator(chunk_size=5000)))
+        csv.writer(self.stdout, lineterminator="\n").writerows(export.rows(export.values(rows)))
 
     def _write_table(self, rows: Any, *, run_label: str) -> None:
         table = Table(*OUTPUT_COLUMNS, box=box.SIMPLE, title=f"Compliance figures, {run_label}")
