@@ -26,7 +26,7 @@ def test_control_characters_in_a_rejected_value_do_not_break_the_excel_download(
     submission = Submission.objects.get()
     download = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx")
     assert download.status_code == 200
-    sheet = load_workbook(io.BytesIO(download.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     values = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert values == ["\ufffd\ufffd=cmd"]
 
@@ -52,7 +52,9 @@ def test_upload_stores_good_rows_and_shows_the_rejected_ones(signed_in, tmp_path
     assert rows[1][3].startswith("'=cmd")  # a spreadsheet will not run it
 
     workbook = load_workbook(
-        io.BytesIO(signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx").content)
+        io.BytesIO(
+            b"".join(signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx").streaming_content)
+        )
     )
     sheet = workbook.active
     assert [cell.value for cell in sheet[1]] == ["file", "row", "column", "value", "reason"]
@@ -218,3 +220,19 @@ def test_local_code_mappings_are_loaded_listed_and_refused_by_file_row_and_colum
     assert "1 code mapping loaded." in loaded and "Your body's local codes</caption>" in loaded
     assert '<td class="govuk-table__cell">VAP</td><td class="govuk-table__cell">violence</td>' in loaded
     assert CodeMapping.objects.get().standard_code == "violence"
+
+
+def test_the_excel_download_stops_at_its_limit_and_points_to_the_csv(signed_in, tmp_path, monkeypatch):
+    from journeys import views
+
+    monkeypatch.setattr(views, "XLSX_MAX_ROWS", 2)
+    rows = [crime(n, enhanced_rights="maybe") for n in range(1, 4)]
+    upload(signed_in, write_csv(tmp_path / "crimes.csv", rows))
+    submission = Submission.objects.get()
+    download = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    listed = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [row[1] for row in listed[:2]] == [1, 2]
+    assert listed[2][0] == "More rejected rows are in the CSV download, which has every one."
+    csv_rows = b"".join(signed_in.get(f"/submissions/{submission.pk}/rejected-rows.csv").streaming_content)
+    assert csv_rows.decode().count("\n") == 4  # the header and all three
