@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 from django.conf import settings
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from accounts.audit import record as audit
 from accounts.models import AuditEvent, User
@@ -348,15 +348,26 @@ def linkage_overview(*, force_codes: set[str], examples: int = 0) -> LinkageOver
     those known to the most bodies first.
     """
     live = VictimRecord.objects.using(VAULT_DB).filter(jjn__superseded_by__isnull=True)
-    bodies_of: dict[str, set[str]] = {}
-    for number, body in live.values_list("jjn__number", "body").distinct().iterator():
-        bodies_of.setdefault(number, set()).add(body)
-    several = {number: bodies for number, bodies in bodies_of.items() if len(bodies) > 1}
-    ranked = sorted(several.items(), key=lambda item: (-len(item[1]), item[0]))[:examples]
+
+    def shared(records: QuerySet[VictimRecord]) -> QuerySet:
+        """Numbers whose records come from more than one body, counted in the database."""
+        return records.values("jjn_id").annotate(bodies=Count("body", distinct=True)).filter(bodies__gt=1)
+
+    ranked = list(
+        shared(live).order_by("-bodies", "jjn__number").values_list("jjn_id", "jjn__number")[:examples]
+    )
+    bodies_of: dict[int, set[str]] = {}
+    for number_id, body in live.filter(jjn_id__in=[number_id for number_id, _ in ranked]).values_list(
+        "jjn_id", "body"
+    ):
+        bodies_of.setdefault(number_id, set()).add(body)
     return LinkageOverview(
-        numbers=len(bodies_of),
+        numbers=live.values("jjn_id").distinct().count(),
         records=live.count(),
-        in_several_bodies=len(several),
-        in_several_forces=sum(1 for bodies in several.values() if len(bodies & force_codes) > 1),
-        examples=[SharedNumber(jjn.display(number), tuple(sorted(bodies))) for number, bodies in ranked],
+        in_several_bodies=shared(live).count(),
+        in_several_forces=shared(live.filter(body__in=force_codes)).count(),
+        examples=[
+            SharedNumber(jjn.display(number), tuple(sorted(bodies_of[number_id])))
+            for number_id, number in ranked
+        ],
     )

@@ -266,7 +266,7 @@ def request_split(request: HttpRequest, value: str) -> HttpResponse:
         actions.request_split(value=value, reason=form.cleaned_data["reason"], by=_user(request))
         messages.success(request, _("Sent to clerical review. Nothing changes until a reviewer decides."))
     else:
-        messages.error(request, form.errors["reason"][0])
+        messages.error(request, str(form.errors["reason"][0]))
     return redirect("identity:person", value=value)
 
 
