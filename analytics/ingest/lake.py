@@ -141,9 +141,12 @@ def submission_periods(lake_dir: Path, submission: int) -> set[str]:
     return periods
 
 
-def committed_files(lake_dir: Path, table: str, body: str | None = None) -> list[str]:
-    """The Parquet files of committed submissions of `table` (optionally of one body), in a stable order."""
-    committed = committed_submissions(lake_dir)
+def committed_files(
+    lake_dir: Path, table: str, body: str | None = None, *, committed: set[int] | None = None
+) -> list[str]:
+    """The Parquet files of committed submissions of `table` (optionally of one body), in a stable order.
+    `committed` is `committed_submissions(lake_dir)` when the caller has already read it."""
+    committed = committed_submissions(lake_dir) if committed is None else committed
     root = lake_dir / table
     if not committed or not root.is_dir():
         return []

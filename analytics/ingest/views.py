@@ -9,7 +9,14 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.ingest.lake import KEYS, META_COLUMNS, PARTITION_COLUMNS, STORED_COLUMNS, committed_files
+from analytics.ingest.lake import (
+    KEYS,
+    META_COLUMNS,
+    PARTITION_COLUMNS,
+    STORED_COLUMNS,
+    committed_files,
+    committed_submissions,
+)
 
 _HIVE_TYPES = "{'body': VARCHAR, 'period': VARCHAR, 'submission': BIGINT}"
 
@@ -18,10 +25,13 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def versions_sql(lake_dir: Path, table: str, body: str | None = None) -> str:
-    """A SELECT of every stored version of `table` (optionally of one body), newest submission last."""
+def versions_sql(
+    lake_dir: Path, table: str, body: str | None = None, *, committed: set[int] | None = None
+) -> str:
+    """A SELECT of every stored version of `table` (optionally of one body), newest submission last.
+    `committed` is `committed_submissions(lake_dir)` when the caller has already read it."""
     columns = (*PARTITION_COLUMNS, *STORED_COLUMNS[table], *META_COLUMNS)
-    files = committed_files(lake_dir, table, body)
+    files = committed_files(lake_dir, table, body, committed=committed)
     if not files:
         nulls = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in columns)
         return f"SELECT {nulls} WHERE false"
@@ -35,18 +45,26 @@ def versions_sql(lake_dir: Path, table: str, body: str | None = None) -> str:
 
 def current_sql(lake_dir: Path, table: str, body: str | None = None) -> str:
     """The latest version of each record: the one from the highest submission."""
+    return _latest(f"({versions_sql(lake_dir, table, body)})", table)
+
+
+def _latest(versions: str, table: str) -> str:
     key = ", ".join(("body", *KEYS[table]))
     return (
-        f"SELECT * FROM ({versions_sql(lake_dir, table, body)}) "
+        f"SELECT * FROM {versions} "
         f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY submission DESC, row DESC) = 1"
     )
 
 
 def register_current_views(con: duckdb.DuckDBPyConnection, lake_dir: Path) -> None:
     lake_dir = Path(lake_dir)
+    # The store's folders are listed once: each table's current view reads its versions view.
+    committed = committed_submissions(lake_dir)
     for table in STORED_COLUMNS:
-        con.execute(f"CREATE OR REPLACE VIEW {table}_versions AS {versions_sql(lake_dir, table)}")
-        con.execute(f"CREATE OR REPLACE VIEW {table}_current AS {current_sql(lake_dir, table)}")
+        con.execute(
+            f"CREATE OR REPLACE VIEW {table}_versions AS {versions_sql(lake_dir, table, committed=committed)}"
+        )
+        con.execute(f"CREATE OR REPLACE VIEW {table}_current AS {_latest(f'{table}_versions', table)}")
     con.execute(
         "CREATE OR REPLACE VIEW victims AS "
         "SELECT body, person_ref, jjn, sex, ethnicity, disability, dob_recorded FROM victims_current"
