@@ -72,7 +72,9 @@ def match(request: HttpRequest, details: MatchIn) -> Status:
     # The page's form holds the rules for each detail (lengths, a real e-mail address, the purpose).
     form = MatchForm({name: "" if value is None else value for name, value in details.dict().items()})
     if not form.is_valid():
-        problems = "; ".join(f"{field}: {' '.join(map(str, errors))}" for field, errors in form.errors.items())
+        problems = "; ".join(
+            f"{field}: {' '.join(map(str, errors))}" for field, errors in form.errors.items()
+        )
         return Status(400, Problem(detail=problems))
     given = form.cleaned_data
     try:
