@@ -154,3 +154,12 @@ def test_pages_make_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(most):
         assert client_with_standard.get(page).status_code == 200
+
+
+def test_every_table_of_the_standard_has_a_caption(client_with_standard):
+    import re
+
+    for page in PAGES:
+        html = client_with_standard.get(page).content.decode()
+        for table in re.findall(r"<table[^>]*>\s*(<\w+)", html):
+            assert table == "<caption", page
