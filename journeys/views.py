@@ -23,6 +23,7 @@ XLSX_MAX_ROWS = 100_000
 ERRORS_SHOWN = 50
 # A body sending each table every night has about a year of files in 1,100 submissions.
 SUBMISSIONS_PER_PAGE = 50
+MAPPINGS_PER_PAGE = 200
 
 
 def _body(request: HttpRequest) -> Organisation:
@@ -226,6 +227,5 @@ def mappings(request: HttpRequest) -> HttpResponse:
                     return redirect("journeys:mappings")
     else:
         form = MappingForm()
-    return render(
-        request, "journeys/mappings.html", {"body": body, "form": form, "mappings": queries.mappings_of(body)}
-    )
+    listed = paged(request, queries.mappings_of(body), MAPPINGS_PER_PAGE)
+    return render(request, "journeys/mappings.html", {"body": body, "form": form, **listed})

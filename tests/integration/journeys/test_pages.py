@@ -217,7 +217,7 @@ def test_local_code_mappings_are_loaded_listed_and_refused_by_file_row_and_colum
     )
 
     loaded = load("force-codes.csv", header + "crimes,offence_group,VAP,violence\n").content.decode()
-    assert "1 code mapping loaded." in loaded and "Your body's local codes</caption>" in loaded
+    assert "1 code mapping loaded." in loaded and "Your body's local codes (1)</caption>" in loaded
     assert '<td class="govuk-table__cell">VAP</td><td class="govuk-table__cell">violence</td>' in loaded
     assert CodeMapping.objects.get().standard_code == "violence"
 
@@ -236,3 +236,21 @@ def test_the_excel_download_stops_at_its_limit_and_points_to_the_csv(signed_in, 
     assert listed[2][0] == "More rejected rows are in the CSV download, which has every one."
     csv_rows = b"".join(signed_in.get(f"/submissions/{submission.pk}/rejected-rows.csv").streaming_content)
     assert csv_rows.decode().count("\n") == 4  # the header and all three
+
+
+def test_local_code_mappings_are_listed_a_page_at_a_time(signed_in, tmp_path, monkeypatch):
+    from journeys import views
+
+    monkeypatch.setattr(views, "MAPPINGS_PER_PAGE", 2)
+    path = tmp_path / "codes.csv"
+    path.write_text(
+        "table,column,local_code,standard_code\n"
+        + "".join(f"crimes,offence_group,L{n},violence\n" for n in range(1, 6))
+    )
+    with path.open("rb") as handle:
+        signed_in.post("/submissions/code-mappings/", {"file": handle})
+    first = signed_in.get("/submissions/code-mappings/").content.decode()
+    last = signed_in.get("/submissions/code-mappings/", {"page": 3}).content.decode()
+    assert "Your body's local codes (5)" in first
+    assert ">L1<" in first and ">L2<" in first and ">L3<" not in first and 'href="?page=2"' in first
+    assert ">L5<" in last and ">L1<" not in last
