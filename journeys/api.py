@@ -178,7 +178,7 @@ def submit_file(
         file_format(name)
     except FileRejected as rejection:
         return Status(422, {"detail": rejection.reason})
-    if file.size > actions.MAX_UPLOAD_BYTES:
+    if (file.size or 0) > actions.MAX_UPLOAD_BYTES:
         return Status(413, {"detail": "the file must be smaller than 500 MB; send it in parts"})
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
