@@ -266,14 +266,7 @@ def person_view(
         current = registry.resolve(value)
     except registry.UnknownJJN:
         # Asking after a number never issued is recorded too, so that probing for numbers shows in the log.
-        audit(
-            by=user,
-            action="identity.person_view",
-            target=f"jjn:{jjn.display(value)}",
-            outcome=AuditEvent.Outcome.REFUSED,
-            purpose=purpose,
-            detail={"reason": "number never issued"},
-        )
+        _view_refused(user, jjn.display(value), purpose, {"reason": "number never issued"})
         raise
     numbers = registry.aliases(current)
     records = list(
@@ -309,18 +302,24 @@ def person_view(
         detail={"crimes": len(view.crimes), "events": len(view.events), "bodies": sorted(shown)},
     )
     if withheld:
-        audit(
-            by=user,
-            action="identity.person_view",
-            target=f"jjn:{current}",
-            outcome=AuditEvent.Outcome.REFUSED,
-            purpose=purpose,
-            detail={
-                "withheld_bodies": sorted(withheld),
-                "reason": "no information-sharing agreement in force",
-            },
+        _view_refused(
+            user,
+            current,
+            purpose,
+            {"withheld_bodies": sorted(withheld), "reason": "no information-sharing agreement in force"},
         )
     return view
+
+
+def _view_refused(user: User, number: str, purpose: str, detail: dict[str, Any]) -> None:
+    audit(
+        by=user,
+        action="identity.person_view",
+        target=f"jjn:{number}",
+        outcome=AuditEvent.Outcome.REFUSED,
+        purpose=purpose,
+        detail=detail,
+    )
 
 
 # ---- Repeat victims across bodies -------------------------------------------------------------------
