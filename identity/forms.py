@@ -12,6 +12,7 @@ class JJNField(forms.CharField):
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("error_messages", {"required": _("Enter a Justice Journey Number")})
         kwargs.setdefault(
             "help_text", _("For example, JJ-7KDA-94FX-HMQF. Spaces, hyphens and lower case are fine.")
         )
@@ -35,6 +36,14 @@ class PurposeField(forms.CharField):
         )
         kwargs.setdefault("min_length", PURPOSE_MIN_LENGTH)
         kwargs.setdefault("max_length", 500)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Enter why you need to see this"),
+                "min_length": _("Say why in at least %(limit_value)d characters"),
+                "max_length": _("Say why in at most %(limit_value)d characters"),
+            },
+        )
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
@@ -115,7 +124,9 @@ class SplitRequestForm(forms.Form):
 
 class AgreementForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation that may see the data"), queryset=Organisation.objects.filter(is_active=True)
+        label=_("Organisation that may see the data"),
+        queryset=Organisation.objects.filter(is_active=True),
+        error_messages={"required": _("Select the organisation that may see the data")},
     )
     source_body = forms.ModelChoiceField(
         label=_("Body whose data may be seen"),
@@ -123,16 +134,32 @@ class AgreementForm(forms.Form):
             kind__in=["national", "local_policing_body"]
         ),
         to_field_name="code",
+        error_messages={"required": _("Select the body whose data may be seen")},
     )
     scope = forms.ChoiceField(
-        label=_("For"), choices=SharingAgreement.Scope.choices, widget=forms.RadioSelect
+        label=_("For"),
+        choices=SharingAgreement.Scope.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select what the agreement is for")},
     )
-    reference = forms.CharField(label=_("Agreement reference"), max_length=100)
-    starts_on = forms.DateField(label=_("Starts on"), help_text=_("For example, 2026-04-01."))
+    reference = forms.CharField(
+        label=_("Agreement reference"),
+        max_length=100,
+        error_messages={"required": _("Enter the agreement's reference")},
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"),
+        help_text=_("For example, 2026-04-01."),
+        error_messages={
+            "required": _("Enter the start date, for example 2026-04-01"),
+            "invalid": _("Enter the start date as a real date, for example 2026-04-01"),
+        },
+    )
     ends_on = forms.DateField(
         label=_("Ends on (optional)"),
         help_text=_("The first day it no longer counts. Leave empty if it has no end date."),
         required=False,
+        error_messages={"invalid": _("Enter the end date as a real date, for example 2027-04-01")},
     )
 
     def clean(self) -> dict[str, object] | None:

@@ -115,3 +115,20 @@ def test_a_withdrawn_agreement_does_not_stand_in_the_way_of_a_new_one(admin, cps
     assert not withdrawn.in_force_on(date(2026, 1, 1))
     record(admin, cps, date(2026, 1, 1))
     assert sees_force(cps, date(2026, 1, 1))
+
+
+def test_an_empty_agreement_form_says_what_each_field_needs(client, admin):
+    client.force_login(admin)
+    page = client.post(reverse("identity:agreements"), {"starts_on": "31/02/2026"}).content.decode()
+    for said in ("Select the organisation that may see the data", "Select the body whose data may be seen",
+                 "Select what the agreement is for", "Enter the agreement&#x27;s reference",
+                 "Enter the start date as a real date, for example 2026-04-01"):  # fmt: skip
+        assert said in page, said
+    assert "This field is required." not in page
+
+
+def test_the_reason_asked_before_personal_data_is_shown_says_what_is_missing(client):
+    client.force_login(staff("analyst", role="analyst"))
+    page = reverse("identity:person", args=["JJ-9NN4-K7CM-3A7W"])
+    assert "Enter why you need to see this" in client.post(page, {"purpose": ""}).content.decode()
+    assert "Say why in at least 10 characters" in client.post(page, {"purpose": "short"}).content.decode()
