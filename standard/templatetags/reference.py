@@ -1,6 +1,7 @@
 """Names from the standard for the codes pages show: `{{ code|body_name }}`, `{{ codes|body_names|join:", " }}`
 (in alphabetical order), `{{ code|code_name:"offence_group" }}` (any code list), and
-`{{ event.detail|detail_name:event.event_type }}` (the detail of an event, from its type's code list).
+`{{ event.detail|detail_name:event.event_type }}` (the detail of an event, from its type's code list), and
+`{{ text|english }}` for the standard's English-only text on a page in another language.
 
 The newest Code version names them; a code it does not know is shown as it is.
 """
@@ -9,6 +10,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from analytics.standard import Standard, available_versions, load_standard
 
@@ -45,3 +48,12 @@ def body_name(code: str) -> str:
 def body_names(codes: Iterable[str]) -> list[str]:
     """The bodies' names, in alphabetical order."""
     return sorted(body_name(code) for code in codes)
+
+
+@register.filter
+def english(text: object) -> object:
+    """Reference text, which the standard gives in English only, marked as English on a page in another
+    language, so that a screen reader reads it in English (WCAG 3.1.2). Unchanged on an English page."""
+    if not text or (get_language() or "en").split("-")[0] == "en":
+        return text
+    return format_html('<span lang="en">{}</span>', text)

@@ -163,3 +163,11 @@ def test_every_table_of_the_standard_has_a_caption(client_with_standard):
         html = client_with_standard.get(page).content.decode()
         for table in re.findall(r"<table[^>]*>\s*(<\w+)", html):
             assert table == "<caption", page
+
+
+def test_the_standard_s_english_only_text_is_marked_as_english_on_welsh_pages(client_with_standard):
+    metric = next(iter(STANDARD.metrics.values()))
+    welsh = client_with_standard.get(f"/cy/standard/metrics/{metric.id}/").content.decode()
+    english = client_with_standard.get(f"/standard/metrics/{metric.id}/").content.decode()
+    assert f'<h1 class="govuk-heading-l"><span lang="en">{metric.title}</span></h1>' in welsh
+    assert f'<h1 class="govuk-heading-l">{metric.title}</h1>' in english
