@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -80,7 +81,7 @@ def match(request: HttpRequest) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"],
             )
         except MatchRefused as error:
-            form.add_error(None, str(error))
+            form.add_error(None, capfirst(f"{error}."))
     return render(request, "identity/match.html", {"form": form, "result": result})
 
 

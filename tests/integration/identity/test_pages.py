@@ -277,6 +277,10 @@ def test_the_match_page_finds_a_person(client):
          "email": "amelia@example.org", "purpose": "victim at the front counter"},
     )  # fmt: skip
     assert numbers["P1"].encode() in page.content
+    too_few = client.post(
+        reverse("identity:match"), {"given_name": "Amelia", "purpose": "victim at the counter"}
+    )
+    assert "Give an e-mail address, a phone number, a date of birth with a name" in too_few.content.decode()
 
 
 def test_possible_splits_come_first_and_a_full_queue_says_more_are_waiting(client, pair, monkeypatch):
