@@ -54,6 +54,11 @@ serve: install
 test: install
 	@$(BIN)/pytest -p no:cacheprovider -n auto --dist loadfile tests/unit tests/integration $(PYTEST_ARGS); $(PYTEST_EXIT_OK)
 
+# The database-backed suite again on the database DATABASE_URL and VAULT_DATABASE_URL name (PostgreSQL in CI).
+# Unit tests touch no database (tests/unit/conftest.py refuses one that asks for it), so they run once, above.
+test-postgres: install
+	@$(BIN)/pytest -p no:cacheprovider -n auto --dist loadfile tests/integration $(PYTEST_ARGS); $(PYTEST_EXIT_OK)
+
 test-browser: install
 	@$(BIN)/pytest -p no:cacheprovider tests/functional $(PYTEST_ARGS); $(PYTEST_EXIT_OK)
 
