@@ -244,12 +244,13 @@ def _without_victim(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def event_store() -> Iterator[duckdb.DuckDBPyConnection]:
-    from analytics.ingest.views import register_current_views
+def person_store(numbers: list[str], records: list[tuple[str, str]]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The event store's `crimes` and `events` views, narrowed to the rows that may be this person's."""
+    from analytics.ingest.views import register_person_views
 
     con = duckdb.connect()
     try:
-        register_current_views(con, settings.LAKE_DIR)
+        register_person_views(con, settings.LAKE_DIR, numbers, records)
         yield con
     finally:
         con.close()
@@ -275,7 +276,7 @@ def person_view(
         .values_list("body", "person_ref")
     )
     if con is None:
-        with event_store() as store:
+        with person_store(numbers, records) as store:
             crimes, events = journey_rows(store, numbers, records)
     else:
         crimes, events = journey_rows(con, numbers, records)
