@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 TOKEN_PREFIX = "jj_"  # noqa: S105 - a marker that helps secret scanners, not a secret
 _NOT_BODIES = (OrganisationKind.LOCAL_POLICING_BODY, OrganisationKind.NATIONAL)
+# Crimes are recorded by the police: every other body keys its events to the crimes a force recorded.
+_RECORDS_CRIMES = (OrganisationKind.POLICE_FORCE, OrganisationKind.NON_TERRITORIAL_FORCE)
 
 
 class SubmissionRefused(PermissionError):
@@ -173,6 +175,11 @@ def submit(
                 if not table
                 else f"there is no table called {table!r}; the tables are {', '.join(TABLE_NAMES)}"
             )
+        if table_name == "crimes" and body.kind not in _RECORDS_CRIMES:
+            raise core.FileRejected(
+                f"only police forces send crimes, and {body.name} is not one: send the events of the crimes "
+                "a force recorded, keyed to its force and crime_ref"
+            )
         con = core.open_connection(work_dir)
         try:
             result = core.ingest(
@@ -186,6 +193,7 @@ def submit(
                 lake_dir=Path(settings.LAKE_DIR),
                 work_dir=work_dir,
                 code_maps=code_maps(body, table_name),
+                forces=frozenset(body.forces.values_list("code", flat=True)),
                 identity=_identity_for(body.code, by.user),
                 age_bands=_age_bands,
                 dry_run=dry_run,

@@ -84,6 +84,7 @@ def ingest(
     lake_dir: Path,
     work_dir: Path,
     code_maps: Mapping[str, Mapping[str, str]] | None = None,
+    forces: frozenset[str] | None = None,
     identity: Identity | None = None,
     age_bands: AgeBands | None = None,
     dry_run: bool = False,
@@ -95,6 +96,7 @@ def ingest(
 
     One pass over the file validates every row and streams the good ones straight into Parquet, nothing kept
     in between (decision 0056). Raises FileRejected when the whole file is refused; nothing is stored then.
+    `forces`: the police force areas `body` covers; a row naming another area is refused (None: any area).
     """
     report = progress or (lambda stage, fraction: None)
     lake_dir = Path(lake_dir)
@@ -110,7 +112,9 @@ def ingest(
         raise ValueError("give a path or records")
     kind = "records" if path is None else sources.file_format(Path(path).name)
     result = IngestResult(file=file_name, table=schema.name, dry_run=dry_run)
-    checked = validate.checked_sql(schema, header, code_maps or {}, today=today or date.today())
+    checked = validate.checked_sql(
+        schema, header, code_maps or {}, today=today or date.today(), forces=forces
+    )
     con.execute(f"CREATE OR REPLACE TEMP VIEW {validate.CHECKED_TABLE} AS {checked}")
     watch = report if progress else None
     # The second database joins the good rows with what is stored and writes them, while the first is

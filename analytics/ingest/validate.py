@@ -166,8 +166,15 @@ def _codes_text(column: Column) -> str:
     return f"a code from the {column.codelist.replace('_', ' ')} list of the standard"
 
 
-def value_error_sql(column: Column, value: str, latest: date, schema: TableSchema) -> str:
-    """A CASE giving the reason `value` (the mapped text) is wrong, or NULL."""
+def value_error_sql(
+    column: Column,
+    value: str,
+    latest: date,
+    schema: TableSchema,
+    forces: frozenset[str] | None = None,
+) -> str:
+    """A CASE giving the reason `value` (the mapped text) is wrong, or NULL. `forces`, when given, are the
+    police force areas the sending body covers: a `force` outside them is refused."""
     checks: list[tuple[str, str]] = []
     if column.required:
         checks.append((f"{value} IS NULL", "is required and is empty"))
@@ -219,6 +226,9 @@ def value_error_sql(column: Column, value: str, latest: date, schema: TableSchem
         # References are keys here and in the identity vault, which takes up to 100 characters.
         longest = MAX_REFERENCE if column.is_key or column.name.endswith("_ref") else MAX_TEXT
         checks.append((f"length({value}) > {longest}", f"is longer than {longest} characters"))
+    if column.name == "force" and forces is not None:
+        # After the code check: a code the standard does not know is refused as such, first.
+        checks.append((not_a_code_sql(value, forces) if forces else "true", _outside_forces_text(forces)))
     if schema.name == "returns" and column.name == "period":
         checks.append(
             (
@@ -243,6 +253,14 @@ def value_error_sql(column: Column, value: str, latest: date, schema: TableSchem
         )
         whens.append(f"WHEN {guard}({condition}) THEN {literal(reason)}")
     return "CASE " + " ".join(whens) + " END"
+
+
+def _outside_forces_text(forces: frozenset[str]) -> str:
+    if not forces:
+        return "names a police force area, and this body covers none: it cannot send rows for an area"
+    listed = sorted(forces)
+    shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10} more" if len(listed) > 10 else "")
+    return f"is a police force area this body does not cover (it covers {shown})"
 
 
 def not_a_code_sql(value: str, codes: Iterable[str]) -> str:
@@ -277,9 +295,11 @@ def checked_sql(
     code_maps: Mapping[str, Mapping[str, str]],
     *,
     today: date,
+    forces: frozenset[str] | None = None,
 ) -> str:
     """A SELECT over the raw rows giving, per row, each column's value (typed, local codes mapped), the
     columns whose codes were mapped, and `problems`: (column, value, reason) for each refused value.
+    `forces`: the police force areas the sending body covers (None: any area).
 
     It is a view, never stored: each pass over the file computes only the columns it reads. The raw text
     survives only inside `problems`.
@@ -314,7 +334,9 @@ def checked_sql(
     local_dates = "".join(
         f", d_{c.name} AS {local_date_column(c.name)}" for c in schema.columns if c.type == "datetime"
     )
-    errors = [f"{value_error_sql(c, 'm_' + c.name, latest, schema)} AS e_{c.name}" for c in schema.columns]
+    errors = [
+        f"{value_error_sql(c, 'm_' + c.name, latest, schema, forces)} AS e_{c.name}" for c in schema.columns
+    ]
     problems = ", ".join(
         f"CASE WHEN e_{c.name} IS NOT NULL THEN {{'column': {literal(c.name)}, "
         f"'value': {literal('') if c.personal else 'r_' + c.name}, "

@@ -6,12 +6,17 @@ from accounts.actions import OrganisationRow, apply_organisation_rows, organisat
 from accounts.models import Organisation, OrganisationKind, Role, User
 
 PASSWORD = "a long passphrase 1"
+_FORCES = (OrganisationKind.POLICE_FORCE, OrganisationKind.NON_TERRITORIAL_FORCE)
 
 
 def organisation(
     code: str, *, kind: str = OrganisationKind.POLICE_FORCE, name: str = "", forces: list[str] | None = None
 ) -> Organisation:
-    found, _ = Organisation.objects.get_or_create(code=code, defaults={"name": name or code, "kind": kind})
+    found, created = Organisation.objects.get_or_create(
+        code=code, defaults={"name": name or code, "kind": kind}
+    )
+    if created and forces is None and kind in _FORCES:
+        forces = [code]  # a force covers its own area, as the reference data says
     for force_code in forces or []:
         found.forces.add(found if force_code == code else organisation(force_code))
     return found

@@ -11,7 +11,11 @@ _KINDS = {"CPS": "cps_area", "WCU": "witness_care_unit", "NAT": "national", "PR-
 
 def organisation(code: str = "E23000036", name: str = "") -> Organisation:
     kind = next((kind for prefix, kind in _KINDS.items() if code.startswith(prefix)), "police_force")
-    found, _ = Organisation.objects.get_or_create(code=code, defaults={"name": name or code, "kind": kind})
+    found, created = Organisation.objects.get_or_create(
+        code=code, defaults={"name": name or code, "kind": kind}
+    )
+    if created and kind == "police_force":
+        found.forces.add(found)  # a force covers its own area, as the reference data says
     return found
 
 
