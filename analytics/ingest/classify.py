@@ -47,10 +47,15 @@ def derived_tables(
         jjns: dict[str, str] = {}
         if identity is not None and not dry_run:
             fields = ", ".join(sources.quote(name) for name in ["person_ref", "jjn", *personal])
-            cursor = con.execute(f"SELECT {fields} FROM ingest_valid")
+            # The whole file is read before anyone is registered: a file that turns out unreadable part-way
+            # (a damaged Parquet row group) is rejected whole having put no one in the vault. The table is
+            # the working database's, deleted with it.
+            con.execute(f"CREATE OR REPLACE TEMP TABLE ingest_people AS SELECT {fields} FROM ingest_valid")
+            cursor = con.execute("SELECT * FROM ingest_people")
             while batch := cursor.fetchmany(_BATCH):
                 people = [dict(zip(["person_ref", "jjn", *personal], row, strict=True)) for row in batch]
                 jjns.update(identity(people))
+            con.execute("DROP TABLE ingest_people")
         joiner.register(
             "ingest_jjns",
             pa.table(
