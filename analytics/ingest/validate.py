@@ -21,12 +21,14 @@ EARLIEST = date(2000, 1, 1)
 EARLIEST_BIRTH = date(1900, 1, 1)
 MAX_TEXT = 200
 MAX_REFERENCE = 100
-_TIMESTAMP_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
-)
+_TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?$"
 _DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PERIOD_PATTERN = r"^[0-9]{4}-[0-9]{2} Q[1-4]$"
 _INTEGER_PATTERN = r"^-?[0-9]{1,18}$"
+# The largest count a return may give: far beyond any body's quarter, and sums of many stay exact.
+MAX_COUNT = 2_147_483_647
+# A JJN as stored: JJ-7KDA-94FX-HMQF (identity.jjn holds the rules; the check is repeated here in SQL).
+JJN_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 
 
@@ -149,7 +151,24 @@ def timestamp_steps_sql(column: Column, value: str) -> tuple[list[str], list[str
     return parsed, zoned, typed
 
 
+def jjn_sql(value: str) -> str:
+    """A JJN written in any case, with or without spaces and hyphens, in its stored form JJ-7KDA-94FX-HMQF;
+    NULL when it is not one (a character no JJN uses, the wrong length, or a wrong check character)."""
+    plain = f"regexp_replace(upper({value}), '[\\s\\-]', '', 'g')"
+    digits = f"[strpos('{JJN_ALPHABET}', substr(p, 3 + i, 1)) - 1 FOR i IN range(12)]"
+    weighted = f"list_sum([(12 - i) * ({digits})[i + 1] FOR i IN range(12)])"
+    stored = "'JJ-' || substr(p, 3, 4) || '-' || substr(p, 7, 4) || '-' || substr(p, 11, 4)"
+    # A one-item list comprehension names the plain text once; a subquery would be a join, and could reorder
+    # the rows that `stream.CheckedRows` numbers as they come.
+    return (
+        f"([CASE WHEN regexp_full_match(p, '^JJ[{JJN_ALPHABET}]{{12}}$') AND {weighted} % 23 = 0 "
+        f"THEN {stored} END FOR p IN [{plain}]])[1]"
+    )
+
+
 def typed_sql(column: Column, value: str) -> str:
+    if column.name == "jjn":
+        return jjn_sql(value)
     if column.type == "datetime":
         return f"jj_instant({value})"
     if column.type == "date":
@@ -215,11 +234,19 @@ def value_error_sql(
     elif column.type == "integer":
         checks.append((f"t_{column.name} IS NULL", "is not a whole number"))
         checks.append((f"t_{column.name} < 0", "must not be negative"))
+        checks.append((f"t_{column.name} > {MAX_COUNT}", f"is larger than {MAX_COUNT:,}"))
     elif column.type in {"code", "flag"} and column.codes:
         checks.append(
             (
                 f"{not_a_code_sql(value, column.codes)}",
                 f"is not {_codes_text(column)} (codes are case-sensitive)",
+            )
+        )
+    elif column.name == "jjn":
+        checks.append(
+            (
+                f"t_{column.name} IS NULL",
+                "is not a Justice Journey Number (JJ and 12 characters, such as JJ-7KDA-94FX-HMQF)",
             )
         )
     elif column.type == "string":
@@ -329,7 +356,7 @@ def checked_sql(
             parsed += steps[0]
             zoned += steps[1]
             typed += steps[2]
-        elif c.type in _TYPED:
+        elif _is_typed(c):
             typed.append(f"{typed_sql(c, 'm_' + c.name)} AS t_{c.name}")
     local_dates = "".join(
         f", d_{c.name} AS {local_date_column(c.name)}" for c in schema.columns if c.type == "datetime"
@@ -343,7 +370,7 @@ def checked_sql(
         f"'reason': e_{c.name}{' || ' + literal(' (value not shown: personal data)') if c.personal else ''}}} END"
         for c in schema.columns
     )
-    values = [f"{'t_' if c.type in _TYPED else 'm_'}{c.name} AS {quote(c.name)}" for c in schema.columns]
+    values = [f"{'t_' if _is_typed(c) else 'm_'}{c.name} AS {quote(c.name)}" for c in schema.columns]
     key = ", ".join(f"m_{name}" for name in schema.key)
     key_present = " AND ".join(f"m_{name} IS NOT NULL" for name in schema.key)
     # Built only for rows with a problem: most rows have none, and lists cost.
@@ -363,6 +390,12 @@ def checked_sql(
 
 
 _TYPED = frozenset({"datetime", "date", "integer"})
+
+
+def _is_typed(column: Column) -> bool:
+    """Whether the stored value is the typed one (`t_`) rather than the mapped text: typed columns, and the
+    JJN, stored in its one written form."""
+    return column.type in _TYPED or column.name == "jjn"
 
 
 def duplicate_keys_sql(schema: TableSchema, *, any_repeated: bool) -> str:

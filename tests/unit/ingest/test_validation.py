@@ -81,7 +81,7 @@ def test_enhanced_reason_required_when_enhanced_rights(store, tmp_path):
 
 
 def test_names_required_unless_jjn_given(store, tmp_path):
-    rows = [victim(1, given_name=""), victim(2, given_name="", family_name="", jjn="JJ-1")]
+    rows = [victim(1, given_name=""), victim(2, given_name="", family_name="", jjn="JJ-7KDA-94FX-HMQF")]
     result = store.send(write_csv(tmp_path / "victims.csv", rows))
     assert [(e.row, e.column) for e in result.first_errors] == [(1, "given_name")]
     assert result.accepted == 1
@@ -114,8 +114,12 @@ def test_a_repeated_key_stores_neither_row_whatever_the_table(store, tmp_path, t
 
 @pytest.mark.parametrize(
     "value",
-    ["2025-04-01", "01/04/2025 10:00", "2025-04-31T10:00", "2025-04-01T25:00", "2025-04-01T10:00+1", "soon"],
-)
+    [
+        "2025-04-01", "01/04/2025 10:00", "2025-04-31T10:00", "2025-04-01T25:00", "2025-04-01T10:00+1", "soon",
+        # Offsets no place on Earth has: hours beyond 14, minutes beyond 59.
+        "2025-06-03T14:05+25:00", "2025-06-03T14:05+01:99", "2025-06-03T14:05-14:30",
+    ],
+)  # fmt: skip
 def test_timestamps_that_do_not_parse(store, tmp_path, value):
     result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1, reported_at=value)]))
     assert [(e.row, e.column, e.value) for e in result.first_errors] == [(1, "reported_at", value)]
@@ -135,6 +139,7 @@ def test_dates_out_of_range(store, tmp_path):
         ("2025-12-01T12:00:30.250", datetime(2025, 12, 1, 12, 0, 30, 250000, tzinfo=UTC)),  # GMT
         ("2025-07-01T12:00Z", datetime(2025, 7, 1, 12, 0, tzinfo=UTC)),
         ("2025-07-01T12:00:00-05:00", datetime(2025, 7, 1, 17, 0, tzinfo=UTC)),
+        ("2025-07-01T12:00+14:00", datetime(2025, 6, 30, 22, 0, tzinfo=UTC)),
         # The hour the clocks skip: read with the offset before the change (GMT).
         ("2025-03-30T01:30", datetime(2025, 3, 30, 1, 30, tzinfo=UTC)),
         # The hour the clocks repeat: read with the offset before the change (BST), the first 01:30.
@@ -146,7 +151,7 @@ def test_timestamps_are_stored_as_instants(store, tmp_path, written, instant):
     store.send(write_csv(tmp_path / "crimes.csv", [crime(1, reported_at=written, recorded_at=written)]))
     [(reported_at, reported_on)] = store.query("SELECT reported_at, reported_on FROM crimes")
     assert reported_at == instant
-    assert reported_on == date.fromisoformat(written[:10]) or written.endswith(("Z", "-05:00"))
+    assert reported_on == date.fromisoformat(written[:10]) or written.endswith(("Z", "-05:00", "+14:00"))
 
 
 def test_event_detail_must_suit_its_type(store, tmp_path):
@@ -173,6 +178,33 @@ def test_returns_numbers_and_period(store, tmp_path):
         (4, "denominator"),
     ]
     assert store.query("SELECT period, numerator, denominator FROM returns") == [("2025-26 Q1", 8, 10)]
+
+
+def test_returns_counts_have_a_ceiling(store, tmp_path):
+    rows = [
+        return_row(numerator="2147483647", denominator="2147483647"),
+        return_row(metric="R3.confirmation_5wd", numerator="1", denominator="999999999999999999"),
+    ]
+    result = store.send(write_csv(tmp_path / "returns.csv", rows))
+    assert errors_of(result) == [(2, "denominator", "is larger than 2,147,483,647")]
+
+
+def test_a_jjn_must_be_one_and_is_stored_in_its_written_form(store, tmp_path):
+    events = [
+        event(1, jjn="jj 7kda 94fx hmqf"),
+        event(2, jjn="garbage-jjn"),
+        event(3, jjn="JJ-7KDA-94FX-HMQG"),  # one character mistyped: the check character catches it
+    ]
+    result = store.send(write_csv(tmp_path / "events.csv", events))
+    assert [(e.row, e.column, e.value) for e in result.first_errors] == [
+        (2, "jjn", "garbage-jjn"),
+        (3, "jjn", "JJ-7KDA-94FX-HMQG"),
+    ]
+    assert result.first_errors[0].reason.startswith("is not a Justice Journey Number")
+    assert store.query("SELECT event_id, jjn FROM events_versions") == [("E1", "JJ-7KDA-94FX-HMQF")]
+    victims = store.send(write_csv(tmp_path / "victims.csv", [victim(1, jjn="not-a-jjn"), victim(2)]))
+    assert [(e.row, e.column) for e in victims.first_errors] == [(1, "jjn")]
+    assert "P1" not in store.vault
 
 
 def test_personal_values_are_never_repeated_in_errors(store, tmp_path):
