@@ -13,8 +13,11 @@ from django.db import connections, router, transaction
 
 from accounts.audit import record
 from accounts.models import AuditEvent, User
+from analytics.calendar import FIRST_YEAR as CALENDAR_FIRST_YEAR
+from analytics.calendar import LAST_YEAR as CALENDAR_LAST_YEAR
 from analytics.metrics import MetricRow, MetricRun, MetricsError, compute, load_catalogue, previous_periods
 from analytics.metrics.backends import Backend, DuckDBBackend, SparkBackend
+from analytics.metrics.periods import period_start
 from compliance.models import ComputationRun, Engine, MetricResult
 
 STANDARD_VERSION = "1"
@@ -87,7 +90,19 @@ def compute_compliance(
     submissions in the event store, and stores the figures with what they were computed from."""
     if engine not in Engine.values:
         raise MetricsError(f"unknown engine {engine!r}; choose duckdb or spark")
-    periods = previous_periods(period, _COUNTED_QUARTERS)
+    begins = period_start(period)
+    if cutoff < begins:
+        # Nothing could be due yet: every obligation would be pending, and the run would hide the real figures.
+        raise MetricsError(
+            f"the cut-off {cutoff.isoformat()} is before {period} begins ({begins.isoformat()}); "
+            "give a cut-off on or after the quarter's first day"
+        )
+    periods = _quarters(period, _COUNTED_QUARTERS)
+    if period not in periods:
+        raise MetricsError(
+            f"{period} is before the working-day calendar begins: the calendar covers "
+            f"{CALENDAR_FIRST_YEAR} to {CALENDAR_LAST_YEAR} only"
+        )
     lake_dir = Path(lake_dir or settings.LAKE_DIR)
     con = duckdb.connect()
     try:
@@ -109,10 +124,20 @@ def compute_compliance(
         raise
     finally:
         con.close()
-    metric_run = _stored_quarters(metric_run, previous_periods(period, TREND_QUARTERS))
+    metric_run = _stored_quarters(metric_run, _quarters(period, TREND_QUARTERS))
     return store_run(
         metric_run=metric_run, period=period, submissions=submissions, by=by, actor_label=actor_label
     )
+
+
+def _quarters(period: str, count: int) -> list[str]:
+    """`period` and the `count - 1` before it, leaving out quarters before the working-day calendar begins:
+    they hold no data the standard accepts, and deadlines there cannot be counted."""
+    return [
+        quarter
+        for quarter in previous_periods(period, count)
+        if period_start(quarter).year >= CALENDAR_FIRST_YEAR
+    ]
 
 
 def _stored_quarters(metric_run: MetricRun, periods: list[str]) -> MetricRun:

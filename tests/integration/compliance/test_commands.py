@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import AuditEvent
 from compliance.models import ComputationRun, MetricResult
 from journeys.models import Submission
-from tests.factories.journeys import FORCE, return_row, write_csv
+from tests.factories.journeys import FORCE, crime, return_row, write_csv
 
 from .conftest import WCU, ingest
 
@@ -87,6 +87,14 @@ def test_metrics_before_any_computation_says_what_to_do(bodies):
     [
         (["--period", "2025 Q1", "--cutoff", "2025-08-15"], "is not a period"),
         (["--period", "2025-26 Q1", "--cutoff", "15/08/2025"], "is not a date"),
+        (
+            ["--period", "2025-26 Q1", "--cutoff", "2019-01-01"],
+            r"the cut-off 2019-01-01 is before 2025-26 Q1 begins",
+        ),
+        (
+            ["--period", "1999-00 Q3", "--cutoff", "2025-08-15"],
+            "before the working-day calendar begins: the calendar covers 2000 to 2040 only",
+        ),
     ],
 )
 def test_compute_rejects_bad_arguments(bodies, args, message):
@@ -140,3 +148,17 @@ def test_the_first_stored_quarter_s_trend_counts_the_quarters_before_it_which_ar
         period="2024-25 Q2",
     )
     assert (first.numerator, first.denominator, first.trend) == (1, 1, "improving")
+
+
+def test_the_first_quarter_the_standard_accepts_is_computed_without_the_quarters_before_the_calendar(
+    bodies, tmp_path
+):
+    # 23:30 on 31 December 1999 an hour west of Greenwich is the first half hour of 2000 in London.
+    recorded = crime(1, reported_at="1999-12-31T23:00-01:00", recorded_at="1999-12-31T23:30-01:00")
+    ingest(FORCE, write_csv(tmp_path / "crimes.csv", [recorded]))
+    run("compute", "--period", "1999-00 Q4", "--cutoff", "2000-06-30")
+    computation = ComputationRun.objects.get()
+    assert computation.periods == ["1999-00 Q4"]
+    assert MetricResult.objects.filter(
+        run=computation, metric="R2.recorded_24h", period="1999-00 Q4"
+    ).exists()
