@@ -1,5 +1,10 @@
 """The JSON API (OpenAPI at /api/docs). Each domain adds its own router here."""
 
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 api = NinjaAPI(
@@ -8,6 +13,18 @@ api = NinjaAPI(
     description="Submit victims' journey data in the minimum dataset and read compliance results.",
     urls_namespace="api",
 )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, error: Any) -> HttpResponse:
+    """A body beyond DATA_UPLOAD_MAX_MEMORY_SIZE: 413, as for too many records, not a server error."""
+    most = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return api.create_response(
+        request,
+        {"detail": f"the request is larger than {most} MB; send fewer records per request, or upload a file"},
+        status=413,
+    )
+
 
 from journeys.api import router as journeys_router  # noqa: E402
 

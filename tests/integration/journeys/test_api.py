@@ -215,3 +215,14 @@ def test_a_submission_says_whether_the_figures_count_it_yet(
     assert (again["unchanged"], again["figures"]) == (1, "unchanged")
     listing = client.get("/api/submissions", headers=auth).json()
     assert [s["figures"] for s in listing] == [None, None]
+
+
+def test_a_request_larger_than_the_service_reads_is_answered_413(client, secret, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    records = [crime(n) for n in range(1, 5_001)]  # about 1.3 MB of JSON
+    response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": records})
+    assert response.status_code == 413
+    assert response.json()["detail"] == (
+        "the request is larger than 1 MB; send fewer records per request, or upload a file"
+    )
+    assert not Submission.objects.exists()
