@@ -250,8 +250,9 @@ def _finish(
             by=by.user,
             action="submission.dry_run" if submission.dry_run else "submission.create",
             target=f"submission:{submission.pk}",
+            # Rejected whole or failed: nothing of it was stored.
             outcome=AuditEvent.Outcome.FAILED
-            if status == Submission.Status.FAILED
+            if status in (Submission.Status.FAILED, Submission.Status.REJECTED)
             else AuditEvent.Outcome.OK,
             detail={
                 "body": submission.body.code,

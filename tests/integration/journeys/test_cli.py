@@ -79,6 +79,10 @@ def test_a_file_rejected_whole_exits_2(bodies, tmp_path, lake):
     assert code == 2
     assert out.splitlines()[1].startswith("crimes-bad.csv: rejected whole: the header does not match")
     assert lake("SELECT crime_ref FROM crimes") == [("C1",)]
+    outcomes = (
+        AuditEvent.objects.filter(action="submission.create").order_by("id").values_list("outcome", flat=True)
+    )
+    assert list(outcomes) == [AuditEvent.Outcome.OK, AuditEvent.Outcome.FAILED]
 
 
 def test_resubmission_and_correction(bodies, tmp_path, lake):
