@@ -6,8 +6,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from analytics.metrics import OUTPUT_COLUMNS, PeriodError
+from accounts.models import Organisation
+from analytics.metrics import OUTPUT_COLUMNS, PeriodError, load_catalogue
 from analytics.metrics.periods import parse_period
+from analytics.metrics.sql import ALL, BREAKDOWNS
 from compliance import export
 from compliance.queries import figures, latest_run
 
@@ -17,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--period", required=True, help="financial-year quarter, e.g. '2025-26 Q1'")
-        parser.add_argument("--format", choices=["table", "csv"], default="table")
+        parser.add_argument(
+            "--format", choices=["table", "csv"], default="table", help="a readable table (default), or CSV"
+        )
         parser.add_argument("--metric", help="only this metric, e.g. R3.confirmation_5wd")
         parser.add_argument("--body", help="only this body code, or ALL for area and national totals")
         parser.add_argument("--breakdown", help="only this breakdown, e.g. all or sex")
@@ -33,13 +37,21 @@ class Command(BaseCommand):
             raise CommandError(
                 f'No figures for {period}; compute them first: justice-journey compute --period "{period}" --cutoff YYYY-MM-DD'
             )
+        _check_filters(options, standard_version=run.standard_version)
         rows = figures(
             run, period=period, metric=options["metric"], body=options["body"], breakdown=options["breakdown"]
         )
-        if options["format"] == "csv":
-            self._write_csv(rows)
-        else:
-            self._write_table(rows, run_label=str(run))
+        try:
+            if options["format"] == "csv":
+                self._write_csv(rows)
+            else:
+                self._write_table(
+                    rows, run_label=f"{period} (cut-off {run.cutoff}, {run.engine}, run {run.pk})"
+                )
+            self.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): what it took was written; nothing more to say.
+            _quiet_stdout()
 
     def _write_csv(self, rows: Any) -> None:
         csv.writer(self.stdout, lineterminator="\n").writerows(export.rows(export.values(rows)))
@@ -55,3 +67,32 @@ class Command(BaseCommand):
         console = Console(file=self.stdout, width=220, force_terminal=False, color_system=None)  # type: ignore[arg-type]
         console.print(table)
         console.print(f"{count} figures. Rates are met / (met + late + missed); pending is left out.")
+
+
+def _check_filters(options: dict[str, Any], *, standard_version: str) -> None:
+    """A mistyped metric, body or breakdown is said to be one, not answered with no figures."""
+    metric, body, breakdown = options["metric"], options["body"], options["breakdown"]
+    known = [item.id for item in load_catalogue(standard_version)]
+    if metric and metric not in known:
+        raise CommandError(f"{metric!r} is not a metric of the catalogue; the metrics are {', '.join(known)}")
+    if body and body != ALL and not Organisation.objects.filter(code=body).exists():
+        raise CommandError(
+            f"{body!r} is not a body code; give a body's code, or {ALL} for area and national totals"
+        )
+    if breakdown and breakdown not in BREAKDOWNS:
+        raise CommandError(f"{breakdown!r} is not a breakdown; the breakdowns are {', '.join(BREAKDOWNS)}")
+
+
+def _quiet_stdout() -> None:
+    """Points standard output at the null device, so that Python's own flush at exit does not fail again."""
+    import io
+    import os
+    import sys
+
+    try:
+        target = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, target)
+    os.close(devnull)

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -75,6 +76,39 @@ def test_metrics_prints_a_readable_table(submitted):
     assert "ci95_high" in out
     assert "50.0%" in out
     assert "figures." in out
+
+
+def test_metrics_names_the_quarter_asked_for_in_its_title(submitted):
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    out = run("metrics", "--period", "2024-25 Q4", "--metric", "R3.confirmation_5wd", "--breakdown", "all")
+    assert "Compliance figures, 2024-25 Q4 (cut-off 2025-08-15, duckdb, run " in out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "--metric",
+            "R3.confirmation",
+            "'R3.confirmation' is not a metric of the catalogue; the metrics are R2.",
+        ),
+        ("--body", "E2300036", "'E2300036' is not a body code"),
+        ("--breakdown", "gender", "'gender' is not a breakdown; the breakdowns are all, offence_group"),
+    ],
+)
+def test_metrics_says_a_filter_is_mistyped_rather_than_printing_no_figures(submitted, option, value, message):
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run("metrics", "--period", "2025-26 Q1", "--format", "csv", option, value)
+
+
+def test_metrics_stops_quietly_when_its_reader_stops(submitted):
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    call_command("metrics", "--period", "2025-26 Q1", "--format", "csv", stdout=Closed())
 
 
 def test_metrics_before_any_computation_says_what_to_do(bodies):
