@@ -428,6 +428,12 @@ def load_code_mappings(
             raise InvalidMapping(
                 f"row {number}, column local_code: give a local code different from the standard one"
             )
+        if local in (schema.column(column).codes or ()):
+            # A file written exactly to the standard would have this code silently changed.
+            raise InvalidMapping(
+                f"row {number}, column local_code: {local!r} is itself a code of {table}.{column} in the standard, "
+                "so it cannot stand for another"
+            )
         if len(local) > LOCAL_CODE_MAX:
             raise InvalidMapping(f"row {number}, column local_code: longer than {LOCAL_CODE_MAX} characters")
         earlier = seen.setdefault((table, column, local), (number, wanted))

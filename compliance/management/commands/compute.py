@@ -22,7 +22,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--engine", choices=Engine.values, default=Engine.DUCKDB, help="where the SQL runs"
         )
-        parser.add_argument("--lake", type=Path, default=None, help="event store folder (default: LAKE_DIR)")
+        parser.add_argument(
+            "--lake",
+            type=Path,
+            default=None,
+            help="event store folder (default: JJ_LAKE_DIR, or the lake folder in JJ_DATA_DIR)",
+        )
         parser.add_argument(
             "--similar-areas",
             type=Path,

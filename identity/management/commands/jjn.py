@@ -20,9 +20,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="{check,export}")
         check = actions.add_parser("check", help="Exit 0 when every value is a valid JJN, 1 otherwise.")
-        check.add_argument("values", nargs="+", metavar="VALUE")
+        check.add_argument("values", nargs="+", metavar="VALUE", help="numbers to check, as typed")
         export = actions.add_parser("export", help="Write body, person_ref, jjn for every victims record.")
-        export.add_argument("--out", required=True, type=Path, metavar="FILE")
+        export.add_argument(
+            "--out",
+            required=True,
+            type=Path,
+            metavar="FILE",
+            help="the CSV file to write (a new file, mode 600)",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "check":

@@ -15,8 +15,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--body", required=True, metavar="CODE")
-        parser.add_argument("--load", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--body", required=True, metavar="CODE", help="the body whose local codes these are"
+        )
+        parser.add_argument(
+            "--load",
+            type=Path,
+            metavar="FILE",
+            help="a CSV of table,column,local_code,standard_code to load first (adding to the body's mappings, replacing any for the same local codes)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         body = Organisation.objects.filter(code=options["body"]).first()
@@ -30,8 +37,12 @@ class Command(BaseCommand):
                     rows=read_mapping_file(options["load"]),
                     actor_label="command line",
                 )
-            except (InvalidMapping, OSError) as error:
+            except InvalidMapping as error:
                 raise CommandError(f"{options['load']}: {error}") from error
+            except OSError as error:
+                raise CommandError(
+                    f"{options['load']}: cannot be read ({error.strerror or error})"
+                ) from error
             self.stdout.write(f"{body.code}: {count} code mappings loaded")
         for mapping in queries.mappings_of(body):
             self.stdout.write(

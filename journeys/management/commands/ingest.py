@@ -23,7 +23,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
+        parser.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            type=Path,
+            help="CSV, XLSX or Parquet files, sent one after another",
+        )
         parser.add_argument("--body", required=True, metavar="CODE", help="the submitting body's code")
         parser.add_argument(
             "--report",

@@ -165,6 +165,8 @@ def test_codemap_refuses_a_code_not_in_the_standard(bodies, tmp_path):
         ("crimes,offence_group,DUP,violence\ncrimes,offence_group,DUP,vehicle\n",
          r"row 2, column local_code: 'DUP' is mapped to 'violence' on row 1"),
         (f"crimes,offence_group,{'L' * 101},violence\n", r"row 1, column local_code: longer than 100 characters"),
+        ("crimes,offence_group,VAP,violence\ncrimes,offence_group,theft,violence\n",
+         r"row 2, column local_code: 'theft' is itself a code of crimes.offence_group in the standard"),
     ],
 )  # fmt: skip
 def test_codemap_refuses_a_broken_file_naming_row_and_column(bodies, tmp_path, body, message):
@@ -216,3 +218,11 @@ def test_a_failure_outside_the_data_stores_nothing_and_its_reason_repeats_no_val
     assert str(blocked) not in failed.reason
     event = AuditEvent.objects.get(action="submission.create")
     assert event.outcome == AuditEvent.Outcome.FAILED
+
+
+def test_codemap_says_plainly_that_a_file_cannot_be_read(bodies, tmp_path):
+    missing = tmp_path / "no-such-codes.csv"
+    with pytest.raises(
+        CommandError, match=r"no-such-codes.csv: cannot be read \(No such file or directory\)$"
+    ):
+        call_command("codemap", "--body", "E23000036", "--load", str(missing))
