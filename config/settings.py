@@ -207,4 +207,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Django's own console handler (when DEBUG) would print every `django.*` line a second time: they reach
+    # standard error once, through the root's handler.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
