@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from identity.models import SharingAgreement
 
-# National analysts and administrators review matches; an analyst reviews only with an agreement.
-REVIEW_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.ADMINISTRATOR})
+# National analysts review matches; an analyst reviews only with an agreement. Administrators manage accounts
+# and agreements and see no one's personal data (least privilege).
+REVIEW_ROLES = frozenset({Role.NATIONAL_ANALYST})
 REVIEW_BY_AGREEMENT_ROLES = frozenset({Role.ANALYST})
 PERSON_VIEW_ROLES = frozenset({Role.ANALYST, Role.LOCAL_REVIEWER, Role.NATIONAL_ANALYST})
 # Front-line staff sign in with their body's submitter or analyst accounts.

@@ -33,7 +33,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-@role_required(*access.MATCH_ROLES, *access.PERSON_VIEW_ROLES, *access.REVIEW_ROLES)
+@role_required(*access.MATCH_ROLES, *access.PERSON_VIEW_ROLES, *access.REVIEW_ROLES, *access.OPERATOR_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     return render(

@@ -383,10 +383,13 @@ def test_the_identity_start_page_lists_only_the_tools_a_role_may_use(client):
     assert reverse("identity:match") in page
     assert reverse("identity:review") not in page and reverse("identity:find_person") not in page
     assert reverse("identity:agreements") not in page
-    client.force_login(staff("admin", role="administrator", organisation_code="NAT"))
+    admin = staff("admin", role="administrator", organisation_code="NAT")
+    client.force_login(admin)
     page = client.get(reverse("identity:index")).content.decode()
-    assert reverse("identity:agreements") in page and reverse("identity:review") in page
+    assert reverse("identity:agreements") in page and reverse("identity:review") not in page
     assert reverse("identity:find_person") not in page
+    # Administrators see no one's personal data: the review queue is refused them.
+    assert client.get(reverse("identity:review")).status_code == 403
 
 
 def test_a_split_is_decided_on_the_review_page(client):
