@@ -1,3 +1,6 @@
 import { initAll } from "govuk-frontend";
 
+import { scrollWideTables } from "./tables.js";
+
 initAll();
+scrollWideTables(document);

@@ -110,3 +110,17 @@ def test_the_api_documentation_page_works_within_the_content_security_policy(pag
     assert page.locator(".swagger-ui .info .title").inner_text().startswith("Justice Journey API")
     assert "/api/submissions/file" in page.locator(".opblock-summary-path").all_inner_texts()
     assert page.csp_violations == []
+
+
+def test_a_wide_table_scrolls_in_its_own_box_at_320_pixels_and_the_page_does_not(page, reference_data):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/standard/tables/crimes/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    box = page.locator(".jj-table-scroll").first
+    assert box.evaluate("element => element.scrollWidth > element.clientWidth")
+    caption = page.locator(".jj-table-scroll caption").first.inner_text()
+    region = page.get_by_role("region", name=" ".join(caption.split()))
+    assert region.count() == 1 and region.get_attribute("tabindex") == "0"
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})  # wide enough again: no longer a tab stop
+    page.wait_for_function("!document.querySelector('.jj-table-scroll').hasAttribute('tabindex')")
