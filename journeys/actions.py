@@ -24,7 +24,7 @@ from accounts import access
 from accounts.audit import record
 from accounts.models import AuditEvent, Organisation, OrganisationKind, User
 from analytics import ingest as core
-from analytics.ingest.sources import first_non_utf8
+from analytics.ingest.sources import first_non_utf8, lift_csv_field_limit
 from analytics.standard import TABLE_NAMES, load_standard
 from journeys.models import ApiToken, CodeMapping, Submission
 
@@ -359,6 +359,7 @@ MAPPING_COLUMNS = ("table", "column", "local_code", "standard_code")
 
 def read_mapping_file(path: Path) -> list[dict[str, str]]:
     """The rows of a mapping file; its errors leave naming the file to the caller, which knows its name."""
+    lift_csv_field_limit()  # a local code longer than Python's default limit is refused as too long
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle, strict=True)

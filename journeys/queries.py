@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import Organisation
+from analytics.ingest.sources import lift_csv_field_limit
 from journeys.models import ApiToken, CodeMapping, Submission
 
 
@@ -38,6 +39,7 @@ def report_rows(submission: Submission, limit: int | None = None) -> Iterator[di
         return iter(())
 
     def rows() -> Iterator[dict[str, str]]:
+        lift_csv_field_limit()  # a report written before values were shortened in it may hold a long one
         with path.open(newline="", encoding="utf-8") as handle:
             yield from islice(csv.DictReader(handle), limit)
 

@@ -25,6 +25,9 @@ Progress = Callable[[str, float], None]
 
 REPORT_COLUMNS = ("file", "row", "column", "value", "reason")
 FIRST_ERRORS = 200
+# A refused value is repeated back at most this long, with its length: a report of a file whose cells hold
+# pages of text stays small, and every reader of it (the page, the API, a spreadsheet) can take it.
+REPORTED_VALUE = 200
 _STREAM_BATCH = 250_000
 _JOIN_MEMORY = "384MB"
 
@@ -319,6 +322,14 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def shortened_sql(expression: str) -> str:
+    """The text, or its first REPORTED_VALUE characters and how long it was: `xxx… (500,000 characters)`."""
+    return (
+        f"CASE WHEN length({expression}) > {REPORTED_VALUE} THEN left({expression}, {REPORTED_VALUE}) "
+        f"|| '… (' || format('{{:,}}', length({expression})) || ' characters)' ELSE {expression} END"
+    )
+
+
 def _collect_errors(
     con: duckdb.DuckDBPyConnection,
     schema: TableSchema,
@@ -329,7 +340,10 @@ def _collect_errors(
     con.register(validate.REJECTED_TABLE, rows.problem_table())
     con.register("ingest_duplicates", rows.duplicate_table())
     errors = validate.errors_sql(schema, result.file)
-    con.execute(f"CREATE OR REPLACE TABLE ingest_errors AS {errors}")
+    con.execute(
+        f"CREATE OR REPLACE TABLE ingest_errors AS SELECT * REPLACE ({shortened_sql('value')} AS value) "
+        f"FROM ({errors})"
+    )
     con.unregister(validate.REJECTED_TABLE)
     con.unregister("ingest_duplicates")
     result.error_count = _scalar(con, "SELECT count(*) FROM ingest_errors")

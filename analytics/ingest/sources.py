@@ -133,6 +133,17 @@ def _read_csv_header(path: Path) -> list[str]:
     return [name.strip() for name in header]
 
 
+# Python's csv refuses a field over 131,072 characters unless told otherwise; a value may be longer (it is
+# then rejected, and its report entry shortened). The largest limit a C long takes on every platform.
+CSV_FIELD_LIMIT = 2**31 - 1
+
+
+def lift_csv_field_limit() -> None:
+    """Lets Python's csv read a field of any length: called before reading a report or a submitted file."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
 def first_non_utf8(path: Path) -> tuple[int, str] | None:
     """The data row (counted from 1, as in the rejected-rows report) and the column of the first value that is
     not UTF-8, or None. Read as a stream, only when a file has already been found not to be UTF-8."""

@@ -226,3 +226,18 @@ def test_a_request_larger_than_the_service_reads_is_answered_413(client, secret,
         "the request is larger than 1 MB; send fewer records per request, or upload a file"
     )
     assert not Submission.objects.exists()
+
+
+def test_a_very_long_rejected_value_is_answered_shortened_and_the_good_records_once(client, secret, lake):
+    records = [crime(1), crime(2, offence_group="x" * 500_000)]
+    response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": records})
+    assert response.status_code == 200
+    answer = response.json()
+    assert (answer["status"], answer["accepted"], answer["rejected"]) == ("stored", 1, 1)
+    shortened = "x" * 200 + "… (500,000 characters)"
+    assert [(e["row"], e["column"], e["value"]) for e in answer["errors"]] == [
+        (2, "offence_group", shortened)
+    ]
+    again = client.get(f"/api/submissions/{answer['id']}", headers={"Authorization": f"Bearer {secret}"})
+    assert again.status_code == 200 and again.json()["errors"][0]["value"] == shortened
+    assert lake("SELECT crime_ref FROM crimes") == [("C1",)]

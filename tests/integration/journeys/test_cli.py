@@ -167,6 +167,7 @@ def test_codemap_refuses_a_code_not_in_the_standard(bodies, tmp_path):
         (f"crimes,offence_group,{'L' * 101},violence\n", r"row 1, column local_code: longer than 100 characters"),
         ("crimes,offence_group,VAP,violence\ncrimes,offence_group,theft,violence\n",
          r"row 2, column local_code: 'theft' is itself a code of crimes.offence_group in the standard"),
+        (f"crimes,offence_group,{'L' * 200_000},violence\n", r"row 1, column local_code: longer than 100 characters"),
     ],
 )  # fmt: skip
 def test_codemap_refuses_a_broken_file_naming_row_and_column(bodies, tmp_path, body, message):
@@ -226,3 +227,17 @@ def test_codemap_says_plainly_that_a_file_cannot_be_read(bodies, tmp_path):
         CommandError, match=r"no-such-codes.csv: cannot be read \(No such file or directory\)$"
     ):
         call_command("codemap", "--body", "E23000036", "--load", str(missing))
+
+
+def test_a_very_long_rejected_value_is_shortened_in_the_report(bodies, tmp_path, lake):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, offence_group="x" * 500_000)])
+    report = tmp_path / "report.csv"
+    code, out = ingest("--body", "E23000036", "--report", str(report), str(path))
+    assert (code, out.splitlines()) == (0, ["crimes.csv: accepted 1, rejected 1, unchanged 0, corrected 0"])
+    with report.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["row"], r["column"], r["value"]) for r in rows] == [
+        ("2", "offence_group", "x" * 200 + "… (500,000 characters)")
+    ]
+    assert rows[0]["reason"].startswith("is not ")
+    assert lake("SELECT crime_ref FROM crimes") == [("C1",)]

@@ -254,3 +254,43 @@ def test_local_code_mappings_are_listed_a_page_at_a_time(signed_in, tmp_path, mo
     assert "Your body's local codes (5)" in first
     assert ">L1<" in first and ">L2<" in first and ">L3<" not in first and 'href="?page=2"' in first
     assert ">L5<" in last and ">L1<" not in last
+
+
+def test_a_very_long_rejected_value_is_shown_shortened_on_the_page_and_in_both_downloads(signed_in, tmp_path):
+    shortened = "x" * 200 + "… (500,000 characters)"
+    upload(signed_in, write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, offence_group="x" * 500_000)]))
+    submission = Submission.objects.get()
+    page = signed_in.get(f"/submissions/{submission.pk}/")
+    assert page.status_code == 200
+    assert shortened in page.content.decode() and "x" * 201 not in page.content.decode()
+    report = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode())))
+    assert rows[1][1:4] == ["2", "offence_group", shortened]
+    download = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx")
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert [row[1:4] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        (2, "offence_group", shortened)
+    ]
+
+
+def test_a_report_holding_a_value_longer_than_any_csv_field_limit_is_still_shown(
+    signed_in, tmp_path, settings
+):
+    # A report written before values were shortened in it keeps the whole value.
+    upload(signed_in, write_csv(tmp_path / "crimes.csv", [crime(1, offence_group="nonsense")]))
+    submission = Submission.objects.get()
+    report = tmp_path / "old-report.csv"
+    with report.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(
+            [
+                ["file", "row", "column", "value", "reason"],
+                ["crimes.csv", "1", "offence_group", "y" * 500_000, "is not a code"],
+            ]
+        )
+    Submission.objects.filter(pk=submission.pk).update(report_file=str(report.relative_to(tmp_path)))
+    settings.DATA_DIR = tmp_path
+    assert signed_in.get(f"/submissions/{submission.pk}/").status_code == 200
+    download = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert [row[1:3] for row in sheet.iter_rows(min_row=2, values_only=True)] == [(1, "offence_group")]
