@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -144,17 +144,71 @@ def lift_csv_field_limit() -> None:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
+# The most a CSV row (its lines, when a quoted value holds line breaks) may hold, as DuckDB reads it: far more
+# than any row of the minimum dataset (eleven values of at most 200 characters), and a bound on what a row
+# with a quote left open can make anything read before it is refused.
+MAX_ROW_BYTES = 2_000_000
+
+
+class _RowTooLong(Exception):
+    pass
+
+
+class _Lines:
+    """The lines of a CSV file, decoded, for `csv.reader`: raises _RowTooLong once the row being read (the
+    lines read since `next_row()`) holds more than MAX_ROW_BYTES, so memory stays bounded whatever the file."""
+
+    def __init__(self, handle: BinaryIO, errors: str) -> None:
+        self.handle = handle
+        self.errors = errors
+        self.size = 0
+        self.first = True
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline(MAX_ROW_BYTES + 1)
+        if not line:
+            raise StopIteration
+        if self.first:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+            self.first = False
+        self.size += len(line)
+        if self.size > MAX_ROW_BYTES:
+            raise _RowTooLong
+        return line.decode("utf-8", self.errors)
+
+    def next_row(self) -> None:
+        self.size = 0
+
+
+_LONG_RULE = "the most a row may hold (a quote that is not closed makes the rest of the file one row)"
+
+
+def _too_long(row: int | None, line: int) -> str:
+    which = "the header row" if row is None else f"row {row} (from line {line} of the file)"
+    return f"{which} is longer than {MAX_ROW_BYTES:,} bytes, {_LONG_RULE}"
+
+
 def first_non_utf8(path: Path) -> tuple[int, str] | None:
     """The data row (counted from 1, as in the rejected-rows report) and the column of the first value that is
     not UTF-8, or None. Read as a stream, only when a file has already been found not to be UTF-8."""
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        rows = csv.reader(handle)
-        header = next(rows, [])
-        for number, values in enumerate(rows, start=1):
-            for index, value in enumerate(values):
-                if _undecodable(value):
-                    name = header[index].strip() if index < len(header) else ""
-                    return number, name if name and not _undecodable(name) else f"column {index + 1}"
+    lift_csv_field_limit()  # a row is bounded by `_Lines`, not by Python's limit on one value
+    with path.open("rb") as raw:
+        lines = _Lines(raw, "surrogateescape")
+        rows = csv.reader(lines)
+        try:
+            header = next(rows, [])
+            lines.next_row()
+            for number, values in enumerate(rows, start=1):
+                lines.next_row()
+                for index, value in enumerate(values):
+                    if _undecodable(value):
+                        name = header[index].strip() if index < len(header) else ""
+                        return number, name if name and not _undecodable(name) else f"column {index + 1}"
+        except (_RowTooLong, csv.Error):
+            return None  # the file is refused as not UTF-8 all the same, without saying where
     return None
 
 
@@ -174,10 +228,15 @@ def _csv_error(error: Exception, path: Path | None = None) -> FileRejected:
         )
     problem = malformed_row(path) if path is not None else None
     if problem is not None:
-        return FileRejected(f"the file is not well-formed CSV: {problem} {_CSV_RULE}")
+        rule = "" if problem.endswith(_LONG_RULE) else f" {_CSV_RULE}"
+        return FileRejected(f"the file is not well-formed CSV: {problem}{rule}")
     # The parser's own words quote the row (personal data, in a victims file): only its line number is kept.
     line = re.search(r"Line: (\d+)", message)
     where = f" near line {line.group(1)} of the file" if line else ""
+    if "maximum line size" in message.lower():
+        return FileRejected(
+            f"the file is not well-formed CSV: a row{where} is longer than {MAX_ROW_BYTES:,} bytes, {_LONG_RULE}"
+        )
     return FileRejected(f"the file is not well-formed CSV{where} {_CSV_RULE}")
 
 
@@ -187,18 +246,25 @@ _CSV_RULE = "(each row must have as many values as the header, and quotes must b
 def malformed_row(path: Path) -> str | None:
     """Where a CSV file first breaks the rules, in words that name the row and its line but never repeat a
     value, or None. Read as a stream, only when the file has already been refused as malformed."""
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        rows = csv.reader(handle, strict=True)
+    lift_csv_field_limit()  # a row is bounded by `_Lines`, not by Python's limit on one value
+    with path.open("rb") as raw:
+        lines = _Lines(raw, "replace")
+        rows = csv.reader(lines, strict=True)
         try:
             width = len(next(rows, []))
+        except _RowTooLong:
+            return _too_long(None, 1)
         except csv.Error:
             return "the header row cannot be read"
         number, line = 0, rows.line_num + 1
         while True:
+            lines.next_row()
             try:
                 values = next(rows)
             except StopIteration:
                 return None
+            except _RowTooLong:
+                return _too_long(number + 1, line)
             except csv.Error:
                 return (
                     f"row {number + 1} (from line {line} of the file) has a quote that is not closed, or is not "
@@ -220,7 +286,8 @@ def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -
     columns = "{" + ", ".join(f"{literal(name)}: 'VARCHAR'" for name in header) + "}"
     source = (
         f"read_csv({literal(str(path))}, columns={columns}, header=true, auto_detect=false, delim=',', "
-        "quote='\"', escape='\"', strict_mode=true, encoding='utf-8', null_padding=false)"
+        "quote='\"', escape='\"', strict_mode=true, encoding='utf-8', null_padding=false, "
+        f"max_line_size={MAX_ROW_BYTES})"
     )
     select = ", ".join(quote(name) for name in header)
     # `reading` turns the parse errors of the passes over the file into a refusal. Rows are numbered as they

@@ -201,3 +201,29 @@ def test_xlsx_blank_rows_keep_the_row_numbers_of_the_sheet(store, tmp_path):
     result = store.send(write_xlsx(tmp_path / "crimes.xlsx", rows, table="crimes"))
     assert (result.accepted, result.rejected) == (1, 1)
     assert [e.row for e in result.first_errors] == [3]
+
+
+@pytest.mark.parametrize(
+    "value", ["x" * 2_500_000, "x\n" * 1_250_000], ids=["one line", "quoted line breaks"]
+)
+def test_a_row_longer_than_the_limit_is_refused_naming_the_row_and_the_limit(store, tmp_path, value):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2), crime(3, offence_group=value), crime(4)])
+    with pytest.raises(FileRejected) as refused:
+        store.send(path)
+    assert refused.value.reason == (
+        "the file is not well-formed CSV: row 3 (from line 4 of the file) is longer than 2,000,000 bytes, the "
+        "most a row may hold (a quote that is not closed makes the rest of the file one row)"
+    )
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_a_file_not_utf8_with_a_long_value_before_the_wrong_character_names_its_row_and_column(
+    store, tmp_path
+):
+    rows = [crime(1), crime(2, offence_group="y" * 200_000), crime(3, crime_ref="Caf\u00e9")]
+    path = write_csv(tmp_path / "crimes.csv", rows, encoding="latin-1")
+    with pytest.raises(
+        FileRejected, match="not UTF-8 encoded: row 3, column crime_ref, has a character that is not"
+    ):
+        store.send(path)
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
