@@ -10,7 +10,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -113,8 +113,7 @@ def _read_csv_header(path: Path) -> list[str]:
         )
     if not head.strip():
         raise FileRejected("the file is empty: it has no header row")
-    if b"\x00" in head:
-        raise FileRejected("the file contains NUL bytes: it is not a text CSV file")
+    _refuse_nul(path)  # anywhere in the file: DuckDB would read a NUL into a value
     if b"\r" in head and b"\n" not in head:
         raise FileRejected(
             "its lines end with a carriage return alone (an old Mac format); "
@@ -194,22 +193,54 @@ def _too_long(row: int | None, line: int) -> str:
 def first_non_utf8(path: Path) -> tuple[int, str] | None:
     """The data row (counted from 1, as in the rejected-rows report) and the column of the first value that is
     not UTF-8, or None. Read as a stream, only when a file has already been found not to be UTF-8."""
+    found = _first_value(path, "surrogateescape", _undecodable)
+    return found if found is None or found[0] else None
+
+
+def _first_value(path: Path, errors: str, wrong: Callable[[str], bool]) -> tuple[int, str] | None:
+    """The row (0 for the header) and column of the first value of a CSV file for which `wrong` holds, or None
+    (also when the file cannot be read so far). The file is read as a stream, each row bounded in size."""
     lift_csv_field_limit()  # a row is bounded by `_Lines`, not by Python's limit on one value
     with path.open("rb") as raw:
-        lines = _Lines(raw, "surrogateescape")
+        lines = _Lines(raw, errors)
         rows = csv.reader(lines)
         try:
             header = next(rows, [])
+            if any(wrong(name) for name in header):
+                return 0, ""
             lines.next_row()
             for number, values in enumerate(rows, start=1):
                 lines.next_row()
                 for index, value in enumerate(values):
-                    if _undecodable(value):
+                    if wrong(value):
                         name = header[index].strip() if index < len(header) else ""
-                        return number, name if name and not _undecodable(name) else f"column {index + 1}"
+                        return number, name or f"column {index + 1}"
         except (_RowTooLong, csv.Error):
-            return None  # the file is refused as not UTF-8 all the same, without saying where
+            return None
     return None
+
+
+def _nul_in(path: Path) -> bool:
+    """Whether the file holds a zero byte anywhere: read in blocks, a small part of the cost of reading it."""
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 22):
+            if b"\x00" in block:
+                return True
+    return False
+
+
+def _refuse_nul(path: Path) -> None:
+    if not _nul_in(path):
+        return
+    found = _first_value(path, "replace", lambda value: "\x00" in value)
+    where = ""
+    if found is not None:
+        where = (
+            ": the first is in its header row"
+            if not found[0]
+            else f": the first is in row {found[0]}, column {found[1]}"
+        )
+    raise FileRejected(f"the file contains NUL bytes (zero bytes), so it is not a text CSV file{where}")
 
 
 def _undecodable(text: str) -> bool:
@@ -339,6 +370,7 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchem
         check_header(pq.read_schema(path).names, schema)
     except (pa.ArrowException, OSError):
         check_header(header, schema)
+    _refuse_parquet_nul(con, path, [str(row[0]) for row in described if str(row[1]).upper() == "VARCHAR"])
     selects = []
     for name, column_type, *_ in described:
         kind = str(column_type).upper()
@@ -358,6 +390,28 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchem
         f"FROM read_parquet({literal(str(path))}, file_row_number=true)"
     )
     return header
+
+
+def _refuse_parquet_nul(con: duckdb.DuckDBPyConnection, path: Path, text_columns: list[str]) -> None:
+    """A value holding a NUL character refuses the file, naming the first row and column that has one."""
+    if not text_columns:
+        return
+    tests = [f"contains({quote(name)}, chr(0))" for name in text_columns]
+    which = " ".join(
+        f"WHEN {test} THEN {literal(name)}" for test, name in zip(tests, text_columns, strict=True)
+    )
+    with reading("parquet", path):
+        found = con.execute(
+            f"SELECT file_row_number + 1, CASE {which} END FROM read_parquet({literal(str(path))}, "
+            f"file_row_number=true) WHERE {' OR '.join(tests)} ORDER BY file_row_number LIMIT 1"
+        ).fetchone()
+    if found is not None:
+        raise FileRejected(
+            f"row {found[0]}, column {found[1]}, holds a NUL character (a zero byte): {_NUL_RULE}"
+        )
+
+
+_NUL_RULE = "a value must be text, and text never holds one"
 
 
 def _cell_text(value: Any) -> str | None:
@@ -414,6 +468,11 @@ def _load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, 
                 raise FileRejected(f"row {number} has values to the right of the last named column")
             if all(value is None for value in values):
                 continue  # a blank row carries nothing
+            for name, value in zip(header, values, strict=False):
+                if value is not None and "\x00" in value:
+                    raise FileRejected(
+                        f"row {number}, column {name}, holds a NUL character (a zero byte): {_NUL_RULE}"
+                    )
             values += [None] * (len(header) - len(values))
             batch[0].append(number)
             for position, value in enumerate(values, start=1):
@@ -457,6 +516,10 @@ def load_records(
                 # Not a value a cell could hold: the whole batch is refused, as a malformed file is.
                 raise FileRejected(
                     f"record {number}, field {name}: a value must be text, a number, true, false or null"
+                )
+            if isinstance(value, str) and "\x00" in value:
+                raise FileRejected(
+                    f"record {number}, field {name}: a value must not hold a NUL character (\\u0000)"
                 )
     columns = {name: pa.array([_record_text(r.get(name)) for r in records], pa.string()) for name in header}
     columns["_row"] = pa.array(range(1, len(records) + 1), pa.int64())

@@ -241,3 +241,13 @@ def test_a_very_long_rejected_value_is_answered_shortened_and_the_good_records_o
     again = client.get(f"/api/submissions/{answer['id']}", headers={"Authorization": f"Bearer {secret}"})
     assert again.status_code == 200 and again.json()["errors"][0]["value"] == shortened
     assert lake("SELECT crime_ref FROM crimes") == [("C1",)]
+
+
+def test_a_nul_character_in_a_value_refuses_the_batch_naming_record_and_field(client, secret, lake):
+    records = [crime(1), crime(2, crime_ref="AUDN/x\x00y")]
+    response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": records})
+    assert response.status_code == 422
+    assert response.json()["reason"] == (
+        "record 2, field crime_ref: a value must not hold a NUL character (\\u0000)"
+    )
+    assert lake("SELECT count(*) FROM crimes") == [(0,)]

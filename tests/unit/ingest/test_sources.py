@@ -227,3 +227,35 @@ def test_a_file_not_utf8_with_a_long_value_before_the_wrong_character_names_its_
     ):
         store.send(path)
     assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_a_nul_byte_deep_in_a_csv_refuses_the_file_naming_its_row_and_column(store, tmp_path):
+    rows = [crime(n) for n in range(1, 20_001)]  # well past the first mebibyte
+    rows.append(crime(20_001, crime_ref="AUDN/x\x00y"))
+    path = write_csv(tmp_path / "crimes.csv", rows)
+    assert path.stat().st_size > 1 << 20
+    with pytest.raises(FileRejected) as refused:
+        store.send(path)
+    assert refused.value.reason == (
+        "the file contains NUL bytes (zero bytes), so it is not a text CSV file: the first is in row 20001, "
+        "column crime_ref"
+    )
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_a_nul_byte_near_the_start_of_a_csv_names_its_row(store, tmp_path):
+    path = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, offence_group="viol\x00ence")])
+    with pytest.raises(FileRejected, match=r"the first is in row 2, column offence_group$"):
+        store.send(path)
+
+
+def test_a_nul_character_in_a_parquet_text_column_refuses_the_file_naming_its_row_and_column(store, tmp_path):
+    rows = [crime(1), crime(2), crime(3, crime_ref="AUDN/x\x00y")]
+    path = write_parquet(tmp_path / "crimes.parquet", rows, table="crimes")
+    with pytest.raises(FileRejected) as refused:
+        store.send(path)
+    assert refused.value.reason == (
+        "row 3, column crime_ref, holds a NUL character (a zero byte): a value must be text, and text never "
+        "holds one"
+    )
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
