@@ -131,6 +131,25 @@ def _failure_reason(error: BaseException) -> str:
     )
 
 
+def scratch_path(folder: Path, name: str) -> Path:
+    """Where an uploaded file is kept while it is checked: named by its format alone, since a submitted name
+    may be longer than the file system allows (255 bytes: 128 accented letters) or hold any character."""
+    return folder / f"submitted{Path(name).suffix.lower()}"
+
+
+FILE_NAME_MAX = Submission._meta.get_field("file_name").max_length or 255
+
+
+def shown_name(name: str) -> str:
+    """The submitted file name as the submission keeps it: shortened in the middle, keeping its end (the format),
+    when it is longer than FILE_NAME_MAX characters."""
+    name = Path(name).name
+    if len(name) <= FILE_NAME_MAX:
+        return name
+    suffix = Path(name).suffix[:16]
+    return name[: FILE_NAME_MAX - len(suffix) - 1] + "…" + suffix
+
+
 def submit(
     *,
     by: Actor,
@@ -160,7 +179,7 @@ def submit(
         submitted_by=by.user,
         submitted_by_label=by.label[:150],
         source=source,
-        file_name=Path(file_name).name[:255],
+        file_name=shown_name(file_name),
         checksum=core.file_checksum(path) if path is not None else "",
         table=table_name if table_name in TABLE_NAMES else "",
         standard_version=standard.version,

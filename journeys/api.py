@@ -181,7 +181,7 @@ def submit_file(
     if (file.size or 0) > actions.MAX_UPLOAD_BYTES:
         return Status(413, {"detail": "the file must be smaller than 500 MB; send it in parts"})
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
+        path = actions.scratch_path(Path(folder), name)
         with path.open("wb") as handle:
             for chunk in file.chunks():
                 handle.write(chunk)

@@ -54,7 +54,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             name = Path(upload_file.name).name
             try:
                 with tempfile.TemporaryDirectory() as folder:
-                    path = Path(folder) / name
+                    path = actions.scratch_path(Path(folder), name)
                     with path.open("wb") as handle:
                         for chunk in upload_file.chunks():
                             handle.write(chunk)

@@ -251,3 +251,17 @@ def test_a_nul_character_in_a_value_refuses_the_batch_naming_record_and_field(cl
         "record 2, field crime_ref: a value must not hold a NUL character (\\u0000)"
     )
     assert lake("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_a_file_name_longer_than_the_file_system_allows_is_checked_and_kept_as_sent(client, secret, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    name = "crimes-" + "é" * 200 + ".csv"  # 411 bytes: more than a file name may have on disk
+    content = write_csv(tmp_path / "crimes.csv", [crime(1)]).read_bytes()
+    response = client.post(
+        "/api/submissions/file",
+        {"file": SimpleUploadedFile(name, content), "body": "E23000036", "dry_run": "true"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["file_name"]) == ("validated", name)

@@ -294,3 +294,27 @@ def test_a_report_holding_a_value_longer_than_any_csv_field_limit_is_still_shown
     download = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert [row[1:3] for row in sheet.iter_rows(min_row=2, values_only=True)] == [(1, "offence_group")]
+
+
+def test_a_file_name_longer_than_the_file_system_allows_is_checked_and_kept_as_sent(
+    signed_in, tmp_path, lake
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    name = "crimes-" + "é" * 200 + ".csv"  # 411 bytes: more than a file name may have on disk
+    content = write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, offence_group="nonsense")]).read_bytes()
+    response = signed_in.post(
+        "/submissions/new/", {"body": "E23000036", "file": SimpleUploadedFile(name, content)}
+    )
+    submission = Submission.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/submissions/{submission.pk}/"
+    assert (submission.status, submission.file_name, submission.accepted, submission.rejected) == (
+        "stored",
+        name,
+        1,
+        1,
+    )
+    assert AuditEvent.objects.filter(
+        action="submission.create", target=f"submission:{submission.pk}"
+    ).exists()
+    assert lake("SELECT crime_ref FROM crimes") == [("C1",)]
