@@ -110,7 +110,7 @@ def ingest(
     if records is not None:
         header = sources.load_records(con, list(records), schema)
     elif path is not None:
-        header = sources.load(con, Path(path), schema, work_dir)
+        header = sources.load(con, Path(path), schema, work_dir, file_name)
     else:
         raise ValueError("give a path or records")
     kind = "records" if path is None else sources.file_format(Path(path).name)
@@ -130,7 +130,7 @@ def ingest(
     # hashes, and in the rare file that repeats a key, its results are discarded and the pass run again.
     keys_first = schema.name == "victims" and identity is not None and not dry_run
     try:
-        with sources.reading(kind, Path(path) if path is not None else None):
+        with sources.reading(kind, Path(path) if path is not None else None, file_name):
             repeated = _NONE
             if keys_first:
                 report("checking keys", 0.02)

@@ -94,14 +94,17 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def load(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, work_dir: Path) -> list[str]:
-    """Creates the `raw_input` view over the file at `path`; returns the header. Raises FileRejected."""
+def load(
+    con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, work_dir: Path, name: str | None = None
+) -> list[str]:
+    """Creates the `raw_input` view over the file at `path` (sent as `name`, which a refusal may quote rather
+    than where the file is kept); returns the header. Raises FileRejected."""
     kind = file_format(path.name)
     if kind == "csv":
         return _load_csv(con, path, schema)
     if kind == "xlsx":
         return _load_xlsx(con, path, schema, work_dir)
-    return _load_parquet(con, path, schema)
+    return _load_parquet(con, path, schema, name or path.name)
 
 
 def _read_csv_header(path: Path) -> list[str]:
@@ -340,7 +343,7 @@ def numbered_in_order(kind: str) -> bool:
 
 
 @contextmanager
-def reading(kind: str, path: Path | None = None) -> Iterator[None]:
+def reading(kind: str, path: Path | None = None, name: str | None = None) -> Iterator[None]:
     """Around the first statement that reads `raw_input`: a CSV that cannot be parsed (encoding, a row with
     more or fewer values than the header, an unclosed quote) rejects the whole file, before anything is stored.
     """
@@ -351,26 +354,36 @@ def reading(kind: str, path: Path | None = None) -> Iterator[None]:
         if isinstance(error, OSError) and not str(error).startswith("Invalid Input Error"):
             raise
         if kind == "parquet":
-            # "Failed to read file "<path>": Snappy decompression failure": the cause, not where it was kept.
-            cause = str(error).splitlines()[0].rsplit('": ', 1)[-1]
-            raise FileRejected(f"the file cannot be read as Parquet ({cause})") from error
+            raise _parquet_error(error, path, name) from error
         if kind != "csv":
             raise
         raise _csv_error(error, path) from error
 
 
-def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -> list[str]:
+def _parquet_error(error: Exception, path: Path | None, name: str | None) -> FileRejected:
+    """DuckDB's account of a Parquet file it cannot read, naming the file as it was sent, never where the
+    server keeps it: `Failed to read file "<path>": Snappy decompression failure` is given as its cause, and
+    `No magic bytes found at end of file '<path>'` names the file sent."""
+    cause = str(error).splitlines()[0].rsplit('": ', 1)[-1]
+    if path is not None:
+        cause = cause.replace(str(path), name or path.name).replace(str(path.parent), "")
+    return FileRejected(f"the file cannot be read as Parquet ({cause})")
+
+
+def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, name: str) -> list[str]:
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
     except duckdb.Error as error:
-        raise FileRejected(f"the file cannot be read as Parquet ({str(error).splitlines()[0]})") from error
+        raise _parquet_error(error, path, name) from error
     header = [str(row[0]) for row in described]
     try:
         # DuckDB renames a repeated column (force, force_1); the file's own names are checked.
         check_header(pq.read_schema(path).names, schema)
     except (pa.ArrowException, OSError):
         check_header(header, schema)
-    _refuse_parquet_nul(con, path, [str(row[0]) for row in described if str(row[1]).upper() == "VARCHAR"])
+    _refuse_parquet_nul(
+        con, path, name, [str(row[0]) for row in described if str(row[1]).upper() == "VARCHAR"]
+    )
     selects = []
     for name, column_type, *_ in described:
         kind = str(column_type).upper()
@@ -392,7 +405,9 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchem
     return header
 
 
-def _refuse_parquet_nul(con: duckdb.DuckDBPyConnection, path: Path, text_columns: list[str]) -> None:
+def _refuse_parquet_nul(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, text_columns: list[str]
+) -> None:
     """A value holding a NUL character refuses the file, naming the first row and column that has one."""
     if not text_columns:
         return
@@ -400,7 +415,7 @@ def _refuse_parquet_nul(con: duckdb.DuckDBPyConnection, path: Path, text_columns
     which = " ".join(
         f"WHEN {test} THEN {literal(name)}" for test, name in zip(tests, text_columns, strict=True)
     )
-    with reading("parquet", path):
+    with reading("parquet", path, name):
         found = con.execute(
             f"SELECT file_row_number + 1, CASE {which} END FROM read_parquet({literal(str(path))}, "
             f"file_row_number=true) WHERE {' OR '.join(tests)} ORDER BY file_row_number LIMIT 1"

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from analytics.ingest import FileRejected
+from analytics.ingest import FileRejected, ingest, open_connection, table_schema
 from tests.factories.journeys import crime, victim, write_csv, write_parquet, write_xlsx
 
 
@@ -259,3 +259,34 @@ def test_a_nul_character_in_a_parquet_text_column_refuses_the_file_naming_its_ro
         "holds one"
     )
     assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+@pytest.mark.parametrize("damage", ["not parquet", "damaged pages"])
+def test_a_parquet_file_that_cannot_be_read_is_named_as_sent_never_by_where_the_server_keeps_it(
+    store, tmp_path, damage
+):
+    kept = tmp_path / "server-scratch" / "submitted.parquet"
+    kept.parent.mkdir()
+    if damage == "not parquet":
+        kept.write_bytes(b"PAR1" + b"x" * 100)
+    else:
+        write_parquet(kept, [crime(n) for n in range(1, 2001)], table="crimes")
+        data = bytearray(kept.read_bytes())
+        data[200:4000] = bytes(3800)
+        kept.write_bytes(bytes(data))
+    con = open_connection(tmp_path / "work")
+    with pytest.raises(FileRejected) as refused:
+        ingest(
+            con,
+            path=kept,
+            file_name="crimes-x.parquet",
+            schema=table_schema(store.standard, "crimes"),
+            body="E23000036",
+            submission=1,
+            lake_dir=store.lake,
+            work_dir=tmp_path / "work",
+        )
+    assert refused.value.reason.startswith("the file cannot be read as Parquet (")
+    assert str(tmp_path) not in refused.value.reason and "submitted" not in refused.value.reason
+    if damage == "not parquet":
+        assert "'crimes-x.parquet'" in refused.value.reason
