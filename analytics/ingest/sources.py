@@ -114,7 +114,7 @@ def _read_csv_header(path: Path) -> list[str]:
         raise FileRejected(
             "the file is UTF-16 encoded; save it as 'CSV UTF-8 (comma delimited)' and send it again"
         )
-    if not head.strip():
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():  # a byte-order mark alone is an empty file too
         raise FileRejected("the file is empty: it has no header row")
     _refuse_nul(path)  # anywhere in the file: DuckDB would read a NUL into a value
     if b"\r" in head and b"\n" not in head:
@@ -466,6 +466,13 @@ def _load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, 
     header = [(_cell_text(cell) or "").strip() for cell in header_cells]
     while header and header[-1] == "":
         header.pop()
+    if not set(header) & set(schema.names):
+        raise FileRejected(
+            f"the first row of the first sheet names none of the columns of the {schema.name} table of the "
+            f"minimum dataset version {schema.version}: only the first sheet of a workbook is read, and its first "
+            "row must be the header, naming the columns; put the data on the first sheet, with the header on its "
+            "first row and nothing above it (the names that row held are not shown, in case they are data)"
+        )
     check_header(header, schema)
     scratch = work_dir / "xlsx-rows.parquet"
     arrow_schema = pa.schema(

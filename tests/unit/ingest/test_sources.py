@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from analytics.ingest import FileRejected, ingest, open_connection, table_schema
-from tests.factories.journeys import crime, victim, write_csv, write_parquet, write_xlsx
+from tests.factories.journeys import HEADERS, crime, victim, write_csv, write_parquet, write_xlsx
 
 
 def test_utf8_with_byte_order_mark_is_read(store, tmp_path):
@@ -290,3 +290,35 @@ def test_a_parquet_file_that_cannot_be_read_is_named_as_sent_never_by_where_the_
     assert str(tmp_path) not in refused.value.reason and "submitted" not in refused.value.reason
     if damage == "not parquet":
         assert "'crimes-x.parquet'" in refused.value.reason
+
+
+def test_a_file_holding_only_a_byte_order_mark_is_refused_as_empty(store, tmp_path):
+    (tmp_path / "crimes.csv").write_bytes(b"\xef\xbb\xbf\r\n")
+    with pytest.raises(FileRejected) as refused:
+        store.send(tmp_path / "crimes.csv")
+    assert refused.value.reason == "the file is empty: it has no header row"
+
+
+@pytest.mark.parametrize("layout", ["data on the second sheet", "a title above the header"])
+def test_a_workbook_whose_header_is_not_the_first_row_of_the_first_sheet_says_where_it_must_be(
+    store, tmp_path, layout
+):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    if layout == "data on the second sheet":
+        first.append(["Notes: crimes for June, sent by Alex Morgan"])
+        data = workbook.create_sheet("Data")
+    else:
+        first.append(["Crimes for June, sent by Alex Morgan"])
+        first.append([])
+        data = first
+    data.append(HEADERS["crimes"])
+    data.append([crime(1)[name] or None for name in HEADERS["crimes"]])
+    workbook.save(tmp_path / "crimes.xlsx")
+    with pytest.raises(FileRejected) as refused:
+        store.send(tmp_path / "crimes.xlsx")
+    reason = refused.value.reason
+    assert "only the first sheet of a workbook is read, and its first row must be the header" in reason
+    assert "Alex" not in reason
