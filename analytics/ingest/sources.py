@@ -2,14 +2,16 @@
 
 The view, `raw_input`, has the file's columns as VARCHAR (an empty cell is NULL) and `_row`, the 1-based
 number of the data record (for CSV, left empty and numbered as the rows stream out, see `numbered_in_order`).
-Nothing is loaded whole into Python: CSV and Parquet are read by DuckDB, XLSX is streamed sheet row by sheet
-row into a Parquet scratch file.
+CSV and Parquet are read by DuckDB as a stream. An XLSX workbook's first sheet is read whole into memory by
+python-calamine (which cannot read a sheet in parts; openpyxl's streaming reader is twenty times slower), so a
+sheet over MAX_XLSX_ROWS rows is refused before it is read; its rows are then copied to a Parquet scratch file.
 """
 
 import csv
 import io
 import math
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
@@ -26,6 +28,12 @@ from analytics.ingest.schema import TableSchema
 RAW_VIEW = "raw_input"
 FORMATS = ("csv", "xlsx", "parquet")
 _XLSX_BATCH = 50_000
+# The most rows (the header included) the first sheet of a workbook may have: python-calamine holds the whole
+# sheet in memory: a dry run of a 200,000-row crimes sheet peaks at about 410 MB, one of 400,000 rows at 540 MB
+# (refused now in under two seconds, at about 210 MB).
+MAX_XLSX_ROWS = 200_000
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
 def file_format(name: str) -> str:
@@ -454,6 +462,13 @@ def _cell_text(value: Any) -> str | None:
 def _load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, work_dir: Path) -> list[str]:
     from python_calamine import CalamineWorkbook
 
+    rows_held = _sheet_rows(path)
+    if rows_held is not None and rows_held > MAX_XLSX_ROWS:
+        raise FileRejected(
+            f"the first sheet has more than {MAX_XLSX_ROWS:,} rows (the header included), the most a workbook may "
+            "have, since it is read whole into memory: send a larger file as CSV or Parquet, which are read as a "
+            "stream, or in several workbooks"
+        )
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
@@ -509,6 +524,51 @@ def _load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, 
         f"FROM read_parquet({literal(str(scratch))})"
     )
     return header
+
+
+def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
+    """The part of the workbook holding its first sheet (in workbook order, as python-calamine reads it)."""
+    workbook = archive.read("xl/workbook.xml")[: 1 << 20]
+    sheet = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\b\w+:id=\"([^\"]+)\"", workbook)
+    if sheet is None:
+        return None
+    relations = archive.read("xl/_rels/workbook.xml.rels")[: 1 << 20]
+    for relation in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", relations):
+        if re.search(rb'\bId="' + re.escape(sheet.group(1)) + rb'"', relation):
+            target = re.search(rb'\bTarget="([^"]+)"', relation)
+            if target is None:
+                return None
+            name = target.group(1).decode("utf-8", "replace")
+            return name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+    return None
+
+
+def _sheet_rows(path: Path) -> int | None:
+    """How many rows the workbook's first sheet spans (its last row's number, or how many it has if more),
+    counted from its XML as a stream and no further than just past MAX_XLSX_ROWS; None when the workbook is
+    not laid out as expected (python-calamine then reads it, or refuses it as damaged)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _first_sheet_member(archive)
+            if member is None or member not in archive.namelist():
+                return None
+            count = last = 0
+            tail = b""
+            with archive.open(member) as sheet:
+                while block := sheet.read(1 << 22):
+                    text = tail + block
+                    cut = text.rfind(b"<")
+                    text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+                    for attributes in _ROW_TAG.findall(text):
+                        count += 1
+                        number = _ROW_NUMBER.search(attributes)
+                        if number is not None:
+                            last = max(last, int(number.group(1)))
+                    if max(count, last) > MAX_XLSX_ROWS:
+                        break
+            return max(count, last)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return None
 
 
 def _record_text(value: Any) -> str | None:

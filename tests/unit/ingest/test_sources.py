@@ -322,3 +322,40 @@ def test_a_workbook_whose_header_is_not_the_first_row_of_the_first_sheet_says_wh
     reason = refused.value.reason
     assert "only the first sheet of a workbook is read, and its first row must be the header" in reason
     assert "Alex" not in reason
+
+
+def test_a_workbook_with_more_rows_than_the_limit_is_refused_before_it_is_read(store, tmp_path, monkeypatch):
+    from analytics.ingest import sources
+
+    monkeypatch.setattr(sources, "MAX_XLSX_ROWS", 4)  # the header and three rows
+    assert (
+        store.send(
+            write_xlsx(tmp_path / "crimes.xlsx", [crime(n) for n in range(1, 4)], table="crimes")
+        ).accepted
+        == 3
+    )
+    path = write_xlsx(tmp_path / "crimes-more.xlsx", [crime(n) for n in range(1, 5)], table="crimes")
+    with pytest.raises(FileRejected) as refused:
+        store.send(path, table="crimes")
+    assert refused.value.reason.startswith(
+        "the first sheet has more than 4 rows (the header included), the most a workbook may have, since it is "
+        "read whole into memory: send a larger file as CSV or Parquet"
+    )
+
+
+def test_a_workbook_whose_last_cell_is_far_below_its_rows_is_counted_to_that_cell(
+    store, tmp_path, monkeypatch
+):
+    from openpyxl import Workbook
+
+    from analytics.ingest import sources
+
+    monkeypatch.setattr(sources, "MAX_XLSX_ROWS", 100)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS["crimes"])
+    sheet.append([crime(1)[name] or None for name in HEADERS["crimes"]])
+    sheet["A5000"] = "stray"  # the sheet spans 5,000 rows, each held in memory
+    workbook.save(tmp_path / "crimes.xlsx")
+    with pytest.raises(FileRejected, match="more than 100 rows"):
+        store.send(tmp_path / "crimes.xlsx")
