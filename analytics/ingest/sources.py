@@ -587,8 +587,15 @@ def load_records(
     if not records:
         raise FileRejected("there are no records to submit")
     header: list[str] = []
-    for record in records:
+    known = set(schema.names)
+    for number, record in enumerate(records, start=1):
         for name in record:
+            if name not in known:
+                # Named as a record's field, not as a file's header, which a JSON batch does not have.
+                raise FileRejected(
+                    f"record {number}, field {name}: the {schema.name} table has no such field; its fields are "
+                    f"{', '.join(schema.names)}"
+                )
             if name not in header:
                 header.append(name)
     check_header(header, schema, allow_missing=True)

@@ -104,12 +104,13 @@ def test_token_cannot_submit_for_another_body(client, secret):
     assert (refusal.outcome, refusal.target) == ("refused", "body:E23000005")
 
 
-def test_unknown_field_rejects_the_batch(client, secret):
-    response = post(
-        client, secret, {"body": "E23000036", "table": "crimes", "records": [{**crime(1), "x": "1"}]}
-    )
+def test_unknown_field_rejects_the_batch_naming_the_record_and_the_field(client, secret):
+    records = [crime(1), {**crime(2), "notes": "1"}]
+    response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": records})
     assert response.status_code == 422
-    assert "unknown column x" in response.json()["reason"]
+    assert response.json()["reason"].startswith(
+        "record 2, field notes: the crimes table has no such field; its fields are crime_ref, force, "
+    )
 
 
 def test_file_upload_and_listing(client, secret, tmp_path):
