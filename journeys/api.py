@@ -127,6 +127,16 @@ def _actor(request: HttpRequest) -> actions.Actor:
     return actions.Actor(user=None, label=f"api token {token.prefix}", token=token)
 
 
+def _body_refused(request: HttpRequest, body_code: str) -> Status[dict[str, Any]] | None:
+    """403 (audited) when the token may not submit for the body: asked first, so that a refusal is recorded
+    whatever else is wrong with the request."""
+    try:
+        actions.check_may_submit(actor=_actor(request), body_code=body_code)
+    except actions.SubmissionRefused:
+        return Status(403, {"detail": "this token cannot submit for that body"})
+    return None
+
+
 def _answer(submission: Submission) -> Status[dict[str, Any]]:
     return Status(422 if submission.status == Submission.Status.REJECTED else 200, _out(submission))
 
@@ -143,6 +153,9 @@ def submit_records(request: HttpRequest, payload: RecordsIn) -> Any:
     counts accepted, rejected, unchanged and corrected records and lists the first rejected ones.
     A whole batch refused (for example an unknown field) is answered with 422.
     """
+    refused = _body_refused(request, payload.body)
+    if refused is not None:
+        return refused
     if len(payload.records) > MAX_RECORDS:
         return Status(413, {"detail": f"send at most {MAX_RECORDS} records per request, or upload a file"})
     try:
@@ -173,6 +186,9 @@ def submit_file(
     dry_run: Form[bool] = False,
 ) -> Any:
     """The same as the upload page: the table comes from `table` or from the start of the file name."""
+    refused = _body_refused(request, body)
+    if refused is not None:
+        return refused
     name = Path(file.name or "upload").name
     try:
         file_format(name)

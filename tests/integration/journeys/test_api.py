@@ -266,3 +266,15 @@ def test_a_file_name_longer_than_the_file_system_allows_is_checked_and_kept_as_s
     )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["file_name"]) == ("validated", name)
+
+
+def test_a_file_for_another_body_is_refused_and_audited_before_its_type_is_looked_at(client, secret):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/api/submissions/file",
+        {"body": "E23000005", "file": SimpleUploadedFile("notes.txt", b"hello")},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 403
+    assert AuditEvent.objects.get(action="submission.refused").target == "body:E23000005"
