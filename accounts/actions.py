@@ -303,13 +303,17 @@ def change_role(*, by: User | None, user: User, role: str, actor_label: str = ""
 
 
 def set_active(*, by: User | None, user: User, active: bool, actor_label: str = "") -> None:
-    """Deactivates an account (it can no longer sign in, and its sessions end) or reactivates it."""
+    """Deactivates an account (it can no longer sign in, and its sessions end for good) or reactivates it (its
+    holder signs in again: the old sessions do not come back)."""
     _not_yourself(by, user)
     if user.is_active == active:
         return
     with transaction.atomic():
         user.is_active = active
-        user.save(update_fields=["is_active"])
+        if not active:
+            # Every session of the account ends, and stays ended when it is reactivated.
+            user.session_generation += 1
+        user.save(update_fields=["is_active", "session_generation"])
         record(
             by=by, action="account.reactivate" if active else "account.deactivate",
             target=f"user:{user.username}", actor_label=actor_label,

@@ -1,8 +1,11 @@
+from collections.abc import Iterator
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from config.privacy import Data
@@ -80,6 +83,9 @@ class User(AbstractUser):
             "When the temporary password stops working, if the holder has not chosen their own by then."
         ),
     )
+    # Goes up by one each time the account is deactivated: part of every session's check, so the sessions the
+    # account had stay ended when it is reactivated.
+    session_generation = models.PositiveIntegerField(default=0)
 
     data_classification: ClassVar[dict[str, Data]] = {
         "id": Data.OPERATIONAL,
@@ -97,6 +103,7 @@ class User(AbstractUser):
         "role": Data.OPERATIONAL,
         "must_change_password": Data.OPERATIONAL,
         "temporary_password_expires": Data.OPERATIONAL,
+        "session_generation": Data.OPERATIONAL,
         "groups": Data.OPERATIONAL,
         "user_permissions": Data.OPERATIONAL,
     }
@@ -105,6 +112,28 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid")
         ]
+
+    # An account never deactivated keeps Django's own check of its password hash, so its sessions carry on.
+    def get_session_auth_hash(self) -> str:
+        if not self.session_generation:
+            return super().get_session_auth_hash()
+        return self._generation_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        if not self.session_generation:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._generation_hash(secret=fallback_secret)
+
+    def _generation_hash(self, secret: str | bytes | None = None) -> str:
+        """The check of the password hash, with the session generation mixed in."""
+        return salted_hmac(
+            "accounts.models.User.get_session_auth_hash",
+            f"{self.session_generation}:{self.password}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def temporary_password_expired(self) -> bool:

@@ -155,6 +155,18 @@ def test_a_deactivated_account_cannot_sign_in_and_its_session_ends(as_admin):
     ]
 
 
+def test_reactivating_an_account_does_not_bring_back_the_sessions_it_had(as_admin):
+    factories.user("sam")
+    person, _ = sign_in("sam", factories.PASSWORD)
+
+    as_admin.post("/account/users/sam/active/", {"active": "false"})
+    as_admin.post("/account/users/sam/active/", {"active": "true"})
+
+    assert person.get("/account/")["Location"] == "/account/sign-in/?next=/account/"
+    again, status = sign_in("sam", factories.PASSWORD)  # signing in again works
+    assert status == 302 and again.get("/account/").status_code == 200
+
+
 def test_a_temporary_password_replaces_a_forgotten_one_and_ends_every_session(as_admin):
     factories.user("sam")
     person, _ = sign_in("sam", factories.PASSWORD)
