@@ -22,6 +22,7 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Enter a correct user name and password. Both are case-sensitive."),
         "inactive": _("This account is not active. Ask your administrator."),
+        "organisation_inactive": _("This account's organisation is not active. Ask your administrator."),
         "temporary_password_expired": _(
             "This temporary password has expired. Ask your administrator to issue a new one."
         ),
@@ -40,6 +41,10 @@ class SignInForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
+        if user.organisation_deactivated:
+            raise forms.ValidationError(
+                self.error_messages["organisation_inactive"], code="organisation_inactive"
+            )
         if user.temporary_password_expired:
             raise forms.ValidationError(
                 self.error_messages["temporary_password_expired"], code="temporary_password_expired"

@@ -136,6 +136,11 @@ class User(AbstractUser):
         ).hexdigest()
 
     @property
+    def organisation_deactivated(self) -> bool:
+        """The account's organisation is deactivated: the account signs in to nothing meanwhile."""
+        return self.organisation is not None and not self.organisation.is_active
+
+    @property
     def temporary_password_expired(self) -> bool:
         """The account holds a temporary password its holder did not replace in time: it no longer signs in."""
         expires = self.temporary_password_expires

@@ -45,7 +45,12 @@ def _record_unsuccessful_sign_in(
             by=None, action=action, target=target, outcome=outcome, purpose=purpose, actor_label="anonymous"
         )
 
-    if form.has_error(NON_FIELD_ERRORS, "temporary_password_expired"):
+    if form.has_error(NON_FIELD_ERRORS, "organisation_inactive"):
+        # The right password of an account whose organisation is deactivated: no step towards a lockout either.
+        anonymous(
+            action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="organisation deactivated"
+        )
+    elif form.has_error(NON_FIELD_ERRORS, "temporary_password_expired"):
         # The right temporary password, too late: not a wrong guess, so no step towards a lockout.
         anonymous(
             action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="temporary password expired"

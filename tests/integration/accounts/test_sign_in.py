@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent, Organisation, Role
 from tests.factories import accounts as factories
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,43 @@ def test_five_failures_lock_the_account_even_against_the_right_password(client, 
         "sign_in.locked_out",
         "sign_in.refused",
     ]
+
+
+def test_an_account_of_a_deactivated_organisation_cannot_sign_in(client, analyst):
+    Organisation.objects.filter(code="E23000036").update(is_active=False)
+
+    refused = sign_in(client)
+
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    assert (
+        "This account&#x27;s organisation is not active. Ask your administrator." in refused.content.decode()
+    )
+    assert actions() == [("sign_in.refused", "refused", "anonymous", "user:analyst")]
+    assert AuditEvent.objects.get().purpose == "organisation deactivated"
+    # A wrong password says only what it always says.
+    assert "organisation is not active" not in sign_in(client, password="not the password").content.decode()
+    Organisation.objects.filter(code="E23000036").update(is_active=True)
+    assert sign_in(client).status_code == 302
+
+
+def test_a_signed_in_account_loses_its_pages_when_its_organisation_is_deactivated(client, analyst):
+    sign_in(client)
+    assert client.get("/account/").status_code == 200
+
+    Organisation.objects.filter(code="E23000036").update(is_active=False)
+
+    assert client.get("/account/")["Location"] == "/account/sign-in/?next=/account/"
+    assert client.get("/account/password/")["Location"] == "/account/sign-in/?next=/account/password/"
+    changed = client.post(
+        "/account/password/",
+        {
+            "old_password": factories.PASSWORD,
+            "new_password1": "another passphrase 9",
+            "new_password2": "another passphrase 9",
+        },
+    )
+    assert changed.status_code == 302 and changed["Location"].startswith("/account/sign-in/")
+    assert not AuditEvent.objects.filter(action="account.password_change").exists()
 
 
 def test_sign_out_is_a_post_and_is_audited(client, analyst):
