@@ -211,6 +211,8 @@ def _check_identity(username: str, email: str) -> None:
             ) from None
 
 
+# What a temporary password is made of besides its hash, saved together.
+_TEMPORARY_FIELDS = ["must_change_password", "temporary_password_expires", "temporary_password_used"]
 # No 0/o, 1/l/i: a temporary password is read off a screen and typed or passed on by hand.
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -262,14 +264,30 @@ def open_account(
             actor_label=actor_label,
         )  # fmt: skip
         _make_temporary(user)
-        user.save(update_fields=["must_change_password", "temporary_password_expires"])
+        user.save(update_fields=_TEMPORARY_FIELDS)
     return user, password
 
 
 def _make_temporary(user: User) -> None:
-    """The account's password is a temporary one: its holder must replace it, within TEMPORARY_PASSWORD_DAYS."""
+    """The account's password is a temporary one, for one sign-in: its holder must replace it, within
+    TEMPORARY_PASSWORD_DAYS."""
     user.must_change_password = True
     user.temporary_password_expires = timezone.now() + timedelta(days=settings.TEMPORARY_PASSWORD_DAYS)
+    user.temporary_password_used = None
+
+
+def spend_temporary_password(*, user: User) -> bool:
+    """A sign-in with the account's temporary password uses it up: it signs in once. False when it was used
+    already (by another sign-in at the same moment), and this one must be refused. True for any other password."""
+    if not user.must_change_password:
+        return True
+    now = timezone.now()
+    spent = User.objects.filter(
+        pk=user.pk, must_change_password=True, temporary_password_used__isnull=True
+    ).update(temporary_password_used=now)
+    if spent:
+        user.temporary_password_used = now
+    return bool(spent)
 
 
 def issue_password(*, by: User | None, user: User, actor_label: str = "") -> str:
@@ -280,7 +298,7 @@ def issue_password(*, by: User | None, user: User, actor_label: str = "") -> str
     with transaction.atomic():
         user.set_password(password)
         _make_temporary(user)
-        user.save(update_fields=["password", "must_change_password", "temporary_password_expires"])
+        user.save(update_fields=["password", *_TEMPORARY_FIELDS])
         record(
             by=by, action="account.password_issue", target=f"user:{user.username}", actor_label=actor_label
         )
@@ -326,5 +344,6 @@ def password_changed(*, user: User) -> None:
         if user.must_change_password or user.temporary_password_expires is not None:
             user.must_change_password = False
             user.temporary_password_expires = None
-            user.save(update_fields=["must_change_password", "temporary_password_expires"])
+            user.temporary_password_used = None
+            user.save(update_fields=_TEMPORARY_FIELDS)
         record(by=user, action="account.password_change", target=f"user:{user.username}")

@@ -26,6 +26,9 @@ class SignInForm(AuthenticationForm):
         "temporary_password_expired": _(
             "This temporary password has expired. Ask your administrator to issue a new one."
         ),
+        "temporary_password_used": _(
+            "This temporary password has already been used to sign in. Ask your administrator to issue a new one."
+        ),
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -49,6 +52,14 @@ class SignInForm(AuthenticationForm):
             raise forms.ValidationError(
                 self.error_messages["temporary_password_expired"], code="temporary_password_expired"
             )
+        if user.temporary_password_spent:
+            raise self.temporary_password_used()
+
+    def temporary_password_used(self) -> forms.ValidationError:
+        """The refusal of the right temporary password after it signed in once already."""
+        return forms.ValidationError(
+            self.error_messages["temporary_password_used"], code="temporary_password_used"
+        )
 
 
 def _day_field(label: "StrOrPromise", hint: "StrOrPromise", invalid: "StrOrPromise") -> forms.DateField:

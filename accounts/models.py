@@ -83,6 +83,8 @@ class User(AbstractUser):
             "When the temporary password stops working, if the holder has not chosen their own by then."
         ),
     )
+    # When the temporary password signed in: it signs in once, and no more after that.
+    temporary_password_used = models.DateTimeField(null=True, blank=True)
     # Goes up by one each time the account is deactivated: part of every session's check, so the sessions the
     # account had stay ended when it is reactivated.
     session_generation = models.PositiveIntegerField(default=0)
@@ -103,6 +105,7 @@ class User(AbstractUser):
         "role": Data.OPERATIONAL,
         "must_change_password": Data.OPERATIONAL,
         "temporary_password_expires": Data.OPERATIONAL,
+        "temporary_password_used": Data.OPERATIONAL,
         "session_generation": Data.OPERATIONAL,
         "groups": Data.OPERATIONAL,
         "user_permissions": Data.OPERATIONAL,
@@ -139,6 +142,11 @@ class User(AbstractUser):
     def organisation_deactivated(self) -> bool:
         """The account's organisation is deactivated: the account signs in to nothing meanwhile."""
         return self.organisation is not None and not self.organisation.is_active
+
+    @property
+    def temporary_password_spent(self) -> bool:
+        """The account's temporary password has signed in once already: it signs in no more."""
+        return self.must_change_password and self.temporary_password_used is not None
 
     @property
     def temporary_password_expired(self) -> bool:

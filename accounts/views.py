@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts import audit
+from accounts import actions, audit
 from accounts.access import role_required
 from accounts.audit import record
 from accounts.forms import AuditFilterForm, SignInForm
@@ -50,6 +50,11 @@ def _record_unsuccessful_sign_in(
         anonymous(
             action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="organisation deactivated"
         )
+    elif form.has_error(NON_FIELD_ERRORS, "temporary_password_used"):
+        # The right temporary password, once more after it signed in: not a wrong guess either.
+        anonymous(
+            action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="temporary password used"
+        )
     elif form.has_error(NON_FIELD_ERRORS, "temporary_password_expired"):
         # The right temporary password, too late: not a wrong guess, so no step towards a lockout.
         anonymous(
@@ -71,9 +76,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         form = SignInForm(request, data=request.POST)
         if form.is_valid():
             user = form.get_user()
-            login(request, user)
-            record(by=user, action="sign_in")
-            return redirect(_safe_next(request) or "home")
+            if actions.spend_temporary_password(user=user):
+                login(request, user)
+                record(by=user, action="sign_in")
+                return redirect(_safe_next(request) or "home")
+            form.add_error(None, form.temporary_password_used())  # another sign-in used it a moment ago
         _record_unsuccessful_sign_in(request, form, username=username, was_locked=was_locked)
         # When the account is locked, Axes's middleware replaces this response with the lockout page.
     else:

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
+from accounts import actions
 from accounts.models import AuditEvent, Role, User
 from tests.factories import accounts as factories
 
@@ -178,6 +179,43 @@ def test_a_temporary_password_replaces_a_forgotten_one_and_ends_every_session(as
     fresh, status = sign_in("sam", password)
     assert status == 302 and fresh.get("/account/")["Location"] == "/account/password/"
     assert AuditEvent.objects.filter(action="account.password_issue", target="user:sam").exists()
+
+
+def test_a_temporary_password_signs_in_once_and_that_session_chooses_the_new_password(as_admin):
+    factories.user("sam")
+    password = shown_password(as_admin.post("/account/users/sam/password/").content.decode())
+    first, status = sign_in("sam", password)
+    assert status == 302
+
+    second = Client()
+    refused = second.post("/account/sign-in/", {"username": "sam", "password": password})
+
+    assert refused.status_code == 200 and "_auth_user_id" not in second.session
+    assert (
+        "This temporary password has already been used to sign in. Ask your administrator to issue a new one."
+        in refused.content.decode()
+    )
+    event = AuditEvent.objects.get(action="sign_in.refused")
+    assert (event.target, event.purpose) == ("user:sam", "temporary password used")
+    assert not AuditEvent.objects.filter(action="sign_in.failed").exists()  # no step towards a lockout
+    assert "It was used to sign in on" in as_admin.get("/account/users/sam/").content.decode()
+
+    changed = first.post(
+        "/account/password/",
+        {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert changed["Location"] == "/account/"
+    assert sign_in("sam", NEW_PASSWORD)[1] == 302
+    assert sign_in("sam", NEW_PASSWORD)[1] == 302  # one's own password signs in as often as needed
+
+
+def test_two_sign_ins_at_the_same_moment_spend_a_temporary_password_once(admin):
+    factories.user("sam")
+    actions.issue_password(by=admin, user=User.objects.get(username="sam"))
+    # Both read the account before either signed in.
+    first, second = User.objects.get(username="sam"), User.objects.get(username="sam")
+    assert actions.spend_temporary_password(user=first)
+    assert not actions.spend_temporary_password(user=second)
 
 
 def test_a_temporary_password_not_replaced_in_time_no_longer_signs_in(as_admin, settings):
