@@ -208,7 +208,8 @@ class NewPasswordForm(PasswordChangeForm):
         self.fields["old_password"].error_messages["required"] = _("Enter your current password")
         self.fields["new_password1"].label = _("New password")
         self.fields["new_password1"].help_text = _(
-            "At least 12 characters, not a common password, not all numbers and not like your user name"
+            "At least 12 characters, not a common password, not all numbers, not like your user name and "
+            "not containing it"
         )
         self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
         self.fields["new_password2"].label = _("New password again")

@@ -123,6 +123,19 @@ def test_a_new_password_must_be_strong_and_typed_twice_alike(client, admin):
     assert not AuditEvent.objects.filter(action="account.password_change").exists()
 
 
+def test_a_new_password_must_not_contain_the_user_name_whatever_its_case(client, admin):
+    client.force_login(admin)
+    password = "correcthorseADMINbatterystaple"
+    page = client.post(
+        "/account/password/",
+        {"old_password": factories.PASSWORD, "new_password1": password, "new_password2": password},
+    ).content.decode()
+    assert "Your password must not contain your user name." in page
+    assert not AuditEvent.objects.filter(action="account.password_change").exists()
+    admin.refresh_from_db()
+    assert admin.check_password(factories.PASSWORD)
+
+
 def test_the_role_is_changed_within_the_roles_the_organisation_allows(as_admin):
     factories.user("sam", role=Role.ANALYST)
     page = as_admin.get("/account/users/sam/").content.decode()
