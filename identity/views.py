@@ -106,11 +106,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def _review_item(request: HttpRequest, item_id: int) -> ReviewItem | HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    try:
-        item = ReviewItem.objects.using(VAULT_DB).select_related("number").get(id=item_id)
-    except ReviewItem.DoesNotExist:
-        raise Http404 from None
-    if not access.can_review_bodies(request.user, queries.review_bodies(item)):
+    # Refused by role before the item is looked up, so the answer never tells whether the item exists.
+    if not access.can_open_review(request.user):
+        return refuse(request, reason="clerical review needs a reviewing role or a sharing agreement")
+    item = ReviewItem.objects.using(VAULT_DB).select_related("number").filter(id=item_id).first()
+    # Only reviewers who may decide any item (no bodies asked for) learn that one does not exist; someone
+    # reviewing by agreement is answered for a missing item as for one their agreements do not cover.
+    if item is None and access.can_review_bodies(request.user, set()):
+        raise Http404
+    if item is None or not access.can_review_bodies(request.user, queries.review_bodies(item)):
         return refuse(
             request, reason="no agreement covers every body in this review item", detail={"item": item_id}
         )

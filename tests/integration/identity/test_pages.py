@@ -95,6 +95,22 @@ def test_an_analyst_needs_an_agreement_covering_both_bodies_to_review(client, pa
     assert client.get(reverse("identity:review_item", args=[pair.id])).status_code == 200
 
 
+def test_someone_who_may_not_review_cannot_tell_whether_a_review_item_exists(client, pair):
+    missing = pair.id + 1000
+    for username, role in (("sender", "submitter"), ("analyst", "analyst")):
+        client.force_login(staff(username, role=role, organisation_code="E23000036"))
+        for item_id in (pair.id, missing):
+            assert client.get(reverse("identity:review_item", args=[item_id])).status_code == 403
+    # An analyst whose agreements let them review some items: a missing item is refused as one not covered.
+    wcu = staff("wcu", role="analyst", organisation_code="WCU-E23000036")
+    agreement(wcu, "E23000036", scope=SharingAgreement.Scope.CLERICAL_REVIEW)
+    client.force_login(wcu)
+    for item_id in (pair.id, missing):
+        assert client.get(reverse("identity:review_item", args=[item_id])).status_code == 403
+    client.force_login(staff("national", role="national_analyst", organisation_code="NAT"))
+    assert client.get(reverse("identity:review_item", args=[missing])).status_code == 404
+
+
 def test_a_submitter_cannot_open_the_person_view(client):
     client.force_login(staff("sender", role="submitter"))
     assert client.get(reverse("identity:find_person")).status_code == 403
