@@ -42,6 +42,12 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
 
+    def typed_username(self) -> str:
+        """The user name as the form reads it (spaces around it removed, Unicode normalised), valid or not:
+        what it signs in with, so what a lockout counts and the log names."""
+        typed = self.data.get(self.add_prefix("username"), "")
+        return str(self.fields["username"].to_python(typed) or "")
+
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if user.organisation_deactivated:

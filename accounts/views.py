@@ -71,9 +71,10 @@ def _record_unsuccessful_sign_in(
 @sensitive_post_parameters("password")
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        username = request.POST.get("username", "")
-        was_locked = AxesProxyHandler.is_locked(request, {"username": username})
         form = SignInForm(request, data=request.POST)
+        # The user name as the form reads it (spaces around it removed), for the lockout check and the log alike.
+        username = form.typed_username()
+        was_locked = AxesProxyHandler.is_locked(request, {"username": username})
         if form.is_valid():
             user = form.get_user()
             if actions.spend_temporary_password(user=user):

@@ -116,6 +116,17 @@ def test_a_signed_in_account_loses_its_pages_when_its_organisation_is_deactivate
     assert not AuditEvent.objects.filter(action="account.password_change").exists()
 
 
+def test_a_user_name_typed_with_spaces_around_it_is_audited_and_locked_out_as_itself(client, analyst):
+    sign_in(client, username=" analyst ", password="wrong")
+    assert actions() == [("sign_in.failed", "failed", "anonymous", "user:analyst")]
+    for _ in range(4):
+        sign_in(client, password="wrong")
+    locked = sign_in(client, username=" analyst")  # the right password, while locked
+    assert locked.status_code == 429
+    assert actions()[-1] == ("sign_in.refused", "refused", "anonymous", "user:analyst")
+    assert AuditEvent.objects.filter(action="sign_in.refused").get().purpose == "locked out"
+
+
 def test_sign_out_is_a_post_and_is_audited(client, analyst):
     sign_in(client)
     assert client.get("/account/sign-out/").status_code == 405
