@@ -48,6 +48,13 @@ def test_valid_token_submits_records(client, secret, lake):
     assert (submission.source, submission.submitted_by_label) == ("api", f"api token {token.prefix}")
 
 
+def test_an_api_answer_carrying_data_is_never_stored(client, secret, lake):
+    post(client, secret, {"body": "E23000036", "table": "crimes", "records": [crime(1)]})
+    listed = client.get("/api/submissions", headers={"Authorization": f"Bearer {secret}"})
+    assert listed.status_code == 200 and len(listed.json()) == 1
+    assert {"no-store", "private"} <= {part.strip() for part in listed["Cache-Control"].split(",")}
+
+
 def test_revoked_token_is_refused_and_audited(client, submitter, secret):
     actions.revoke_token(by=submitter, token=ApiToken.objects.get())
     response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": [crime(1)]})
