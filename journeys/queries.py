@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Organisation
 from analytics.ingest.sources import lift_csv_field_limit
+from analytics.ingest.validate import unescape_formula
 from journeys.models import ApiToken, CodeMapping, Submission
 
 
@@ -32,8 +33,11 @@ def report_path(submission: Submission) -> Path | None:
     return path if path.is_file() else None
 
 
-def report_rows(submission: Submission, limit: int | None = None) -> Iterator[dict[str, str]]:
-    """The rejected rows as the report lists them (formula-like text already escaped)."""
+def report_rows(
+    submission: Submission, limit: int | None = None, *, for_spreadsheet: bool = False
+) -> Iterator[dict[str, str]]:
+    """The rejected rows of the report, their text as sent (for a page or the API); `for_spreadsheet`: as the
+    report file holds them, formula-like text escaped with an apostrophe (for a CSV someone opens)."""
     path = report_path(submission)
     if path is None:
         return iter(())
@@ -41,6 +45,7 @@ def report_rows(submission: Submission, limit: int | None = None) -> Iterator[di
     def rows() -> Iterator[dict[str, str]]:
         lift_csv_field_limit()  # a report written before values were shortened in it may hold a long one
         with path.open(newline="", encoding="utf-8") as handle:
-            yield from islice(csv.DictReader(handle), limit)
+            for row in islice(csv.DictReader(handle), limit):
+                yield row if for_spreadsheet else {name: unescape_formula(text) for name, text in row.items()}
 
     return rows()

@@ -2,6 +2,7 @@
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -120,6 +121,17 @@ def _xlsx_text(text: str | None) -> str | None:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text) if text else text
 
 
+def _text_cell(sheet: Any, text: str | None) -> Any:
+    """A cell holding `text` as text, whatever it starts with: a worksheet never runs it as a formula, and
+    shows it as it was sent."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    if text:
+        cell.data_type = "s"
+    return cell
+
+
 @role_required(Role.SUBMITTER)
 @require_safe
 def rejected_rows_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
@@ -137,7 +149,7 @@ def rejected_rows_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse
             sheet.append([_("More rejected rows are in the CSV download, which has every one.")])
             break
         cells = (row["file"], row["column"], row["value"], row["reason"])
-        file, column, value, reason = (_xlsx_text(cell) for cell in cells)
+        file, column, value, reason = (_text_cell(sheet, _xlsx_text(cell)) for cell in cells)
         sheet.append([file, int(row["row"]), column, value, reason])
     # Built in a temporary file and sent from it, so a large report never sits whole in memory.
     built = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it once sent

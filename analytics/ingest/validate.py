@@ -29,7 +29,9 @@ _INTEGER_PATTERN = r"^-?[0-9]{1,18}$"
 MAX_COUNT = 2_147_483_647
 # A JJN as stored: JJ-7KDA-94FX-HMQF (identity.jjn holds the rules; the check is repeated here in SQL).
 JJN_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
-_FORMULA_PATTERN = r"^[=+\-@\t\r]"
+# Text a spreadsheet would run as a formula; and text starting with an apostrophe, so that the apostrophe added
+# to the first is the only one ever added, and `unescape_formula` gives back exactly what was sent.
+_FORMULA_PATTERN = r"^[=+\-@\t\r\x27]"
 
 
 @lru_cache(maxsize=1)
@@ -455,6 +457,11 @@ def errors_sql(schema: TableSchema, file_name: str) -> str:
 def escape_formula(text: str) -> str:
     """The same rule in Python, for text written to CSV outside DuckDB."""
     return f"'{text}" if re.match(_FORMULA_PATTERN, text) else text
+
+
+def unescape_formula(text: str) -> str:
+    """What was sent, from text `escape_formula` wrote: for pages and JSON, where nothing runs formulas."""
+    return text[1:] if text.startswith("'") else text
 
 
 def escape_formula_sql(expression: str) -> str:

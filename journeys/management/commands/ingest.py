@@ -104,7 +104,7 @@ class Command(BaseCommand):
                     if submission.status == Submission.Status.REJECTED:
                         any_rejected = True
                     if report_writer is not None:
-                        for row in queries.report_rows(submission):
+                        for row in queries.report_rows(submission, for_spreadsheet=True):
                             report_writer.writerow([row[name] for name in REPORT_COLUMNS])
         finally:
             if report_handle is not None:

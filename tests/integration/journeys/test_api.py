@@ -285,3 +285,9 @@ def test_a_file_for_another_body_is_refused_and_audited_before_its_type_is_looke
     )
     assert response.status_code == 403
     assert AuditEvent.objects.get(action="submission.refused").target == "body:E23000005"
+
+
+def test_a_rejected_value_is_answered_as_it_was_sent_without_a_spreadsheet_apostrophe(client, secret):
+    records = [crime(1, offence_group="-1"), crime(2, offence_group="'quoted")]
+    answer = post(client, secret, {"body": "E23000036", "table": "crimes", "records": records}).json()
+    assert [error["value"] for error in answer["errors"]] == ["-1", "'quoted"]

@@ -44,6 +44,8 @@ def test_upload_stores_good_rows_and_shows_the_rejected_ones(signed_in, tmp_path
     page = signed_in.get(response["Location"]).content.decode()
     assert 'data-count="accepted">1<' in page and 'data-count="rejected">1<' in page
     assert "offence_group" in page
+    # The page shows the value as it was sent: only spreadsheets get the apostrophe.
+    assert "<td class=\"govuk-table__cell\">=cmd|&#x27; /C calc&#x27;!A0</td>" in page
     assert lake("SELECT count(*) FROM crimes") == [(1,)]
 
     report = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.csv")
@@ -58,7 +60,8 @@ def test_upload_stores_good_rows_and_shows_the_rejected_ones(signed_in, tmp_path
     )
     sheet = workbook.active
     assert [cell.value for cell in sheet[1]] == ["file", "row", "column", "value", "reason"]
-    assert sheet["D2"].value.startswith("'=cmd") and sheet["D2"].data_type == "s"
+    # Text, never a formula, and as it was sent.
+    assert sheet["D2"].value == "=cmd|' /C calc'!A0" and sheet["D2"].data_type == "s"
 
 
 def test_counts_have_their_thousands_separated_in_english_and_welsh(signed_in, tmp_path):
