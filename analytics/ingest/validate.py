@@ -219,7 +219,8 @@ def value_error_sql(
         )
         checks.append(
             (
-                f"t_{column.name} < TIMESTAMPTZ '{EARLIEST.isoformat()} 00:00:00+00' OR t_{column.name} >= TIMESTAMPTZ '{latest.isoformat()} 00:00:00+00'",
+                # The last day named is accepted whole, as for dates.
+                f"t_{column.name} < TIMESTAMPTZ '{EARLIEST.isoformat()} 00:00:00+00' OR t_{column.name} >= TIMESTAMPTZ '{(latest + timedelta(days=1)).isoformat()} 00:00:00+00'",
                 f"is outside the accepted range ({EARLIEST.isoformat()} to {latest.isoformat()})",
             )
         )

@@ -45,7 +45,7 @@ def test_upload_stores_good_rows_and_shows_the_rejected_ones(signed_in, tmp_path
     assert 'data-count="accepted">1<' in page and 'data-count="rejected">1<' in page
     assert "offence_group" in page
     # The page shows the value as it was sent: only spreadsheets get the apostrophe.
-    assert "<td class=\"govuk-table__cell\">=cmd|&#x27; /C calc&#x27;!A0</td>" in page
+    assert '<td class="govuk-table__cell">=cmd|&#x27; /C calc&#x27;!A0</td>' in page
     assert lake("SELECT count(*) FROM crimes") == [(1,)]
 
     report = signed_in.get(f"/submissions/{submission.pk}/rejected-rows.csv")

@@ -125,6 +125,18 @@ def test_timestamps_that_do_not_parse(store, tmp_path, value):
     assert [(e.row, e.column, e.value) for e in result.first_errors] == [(1, "reported_at", value)]
 
 
+def test_the_last_day_of_the_accepted_range_is_accepted_whole_for_timestamps_as_for_dates(store, tmp_path):
+    # The range a year from 1 January 2026 ends on 2 January 2027, as the message says.
+    rows = [
+        crime(1, recorded_at="2027-01-02T10:00", reported_at="2027-01-02T09:00", outcome_date="2027-01-02"),
+        crime(2, recorded_at="2027-01-03T00:30", reported_at="2027-01-02T09:00"),
+    ]
+    result = store.send(write_csv(tmp_path / "crimes.csv", rows), today=date(2026, 1, 1))
+    assert errors_of(result) == [
+        (2, "recorded_at", "is outside the accepted range (2000-01-01 to 2027-01-02)")
+    ]
+
+
 def test_dates_out_of_range(store, tmp_path):
     rows = [crime(1, outcome_date="1899-12-31"), crime(2, recorded_at="2199-01-01T00:00")]
     result = store.send(write_csv(tmp_path / "crimes.csv", rows), today=date(2026, 1, 1))
