@@ -81,6 +81,20 @@ def check_may_submit(*, actor: Actor, body_code: str) -> Organisation:
     return body
 
 
+def covered_forces(body: Organisation) -> frozenset[str]:
+    """The police force areas `body` may send rows for: those it serves (from the reference data) and, for a
+    body that is not a police force, the non-territorial forces' too (British Transport Police, MoD Police),
+    whose cases go to the CPS area, Witness Care Unit, court and probation region where they arise."""
+    served = set(body.forces.values_list("code", flat=True))
+    if body.kind not in _RECORDS_CRIMES:
+        served |= set(
+            Organisation.objects.filter(kind=OrganisationKind.NON_TERRITORIAL_FORCE).values_list(
+                "code", flat=True
+            )
+        )
+    return frozenset(served)
+
+
 def code_maps(body: Organisation, table: str) -> dict[str, dict[str, str]]:
     maps: dict[str, dict[str, str]] = {}
     for column, local, standard in CodeMapping.objects.filter(body=body, table=table).values_list(
@@ -212,7 +226,7 @@ def submit(
                 lake_dir=Path(settings.LAKE_DIR),
                 work_dir=work_dir,
                 code_maps=code_maps(body, table_name),
-                forces=frozenset(body.forces.values_list("code", flat=True)),
+                forces=covered_forces(body),
                 identity=_identity_for(body.code, by.user),
                 age_bands=_age_bands,
                 dry_run=dry_run,

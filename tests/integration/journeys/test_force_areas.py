@@ -40,6 +40,14 @@ def test_the_refusal_names_the_row_the_column_and_the_areas_the_body_covers(cps)
     assert line["reason"] == "is a police force area this body does not cover (it covers E23000036)"
 
 
+def test_a_partner_body_sends_events_of_the_non_territorial_forces_crimes_and_a_force_does_not(cps, lake):
+    people.organisation("BTP", kind="non_territorial_force", name="British Transport Police")
+    partner = send("CPS-SW", "events", [event(1, force="BTP")])
+    force = send("E23000036", "events", [event(2, force="BTP")])
+    assert (partner.accepted, force.accepted, force.rejected) == (1, 0, 1)
+    assert lake("SELECT body, force FROM events") == [("CPS-SW", "BTP")]
+
+
 def test_only_police_forces_send_crimes(cps, lake):
     submission = send("CPS-SW", "crimes", [crime(1)])
     assert submission.status == "rejected"
