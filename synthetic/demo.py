@@ -278,7 +278,8 @@ def build_demo(
     if rebuild and Submission.objects.exists():
         raise RuntimeError(
             "This installation already holds submissions. To rebuild the demo, start from an empty data "
-            "folder: `make clean` then `make demo`."
+            "folder: `make clean` then `make demo` (`make clean` empties ./var; with JJ_DATA_DIR set, empty that "
+            "folder yourself)."
         )
     progress = _Progress()
     if progress.state:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from analytics.metrics import MetricsError, PeriodError
 from analytics.metrics.periods import parse_period
+from analytics.metrics.statistics import load_similar_areas
 from compliance.actions import compute_compliance
 from compliance.models import Engine
 
@@ -47,6 +48,11 @@ class Command(BaseCommand):
         similar = options["similar_areas"]
         if similar is not None and not similar.is_file():
             raise CommandError(f"--similar-areas {similar}: no such file")
+        if similar is not None:
+            try:
+                load_similar_areas(similar)  # read first: a wrong file is said before minutes of computing
+            except (ValueError, OSError, UnicodeDecodeError) as error:
+                raise CommandError(str(error)) from None
         try:
             run = compute_compliance(
                 period=options["period"].strip(),

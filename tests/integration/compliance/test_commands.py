@@ -196,3 +196,11 @@ def test_the_first_quarter_the_standard_accepts_is_computed_without_the_quarters
     assert MetricResult.objects.filter(
         run=computation, metric="R2.recorded_24h", period="1999-00 Q4"
     ).exists()
+
+
+def test_a_wrong_similar_areas_file_is_refused_before_anything_is_computed(bodies, tmp_path):
+    groups = tmp_path / "groups.csv"
+    groups.write_text("area,family\nE23000036,south west\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="the header must have the columns force and group"):
+        run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15", "--similar-areas", str(groups))
+    assert not ComputationRun.objects.exists()
