@@ -106,7 +106,11 @@ def compute_compliance(
     lake_dir = Path(lake_dir or settings.LAKE_DIR)
     con = duckdb.connect()
     try:
-        submissions = _committed_submissions(lake_dir) if lake_dir.is_dir() else []
+        if not lake_dir.is_dir():
+            raise MetricsError(
+                f"there is no event store folder {lake_dir} (is it the right folder?); nothing computed"
+            )
+        submissions = _committed_submissions(lake_dir)
         if not submissions:
             # A run from nothing would become the newest run of its quarters and hide every figure.
             raise MetricsError(

@@ -204,7 +204,8 @@ def submit(
         if table_name not in TABLE_NAMES:
             raise core.FileRejected(
                 "the table is not named: start the file name with victims, crimes, events or returns "
-                "(for example crimes-2025-06.csv), or choose the table"
+                "(for example crimes-2025-06.csv), or name the table (--table on the command line, the table field "
+                "on the page and in the API)"
                 if not table
                 else f"there is no table called {table!r}; the tables are {', '.join(TABLE_NAMES)}"
             )

@@ -50,7 +50,12 @@ def test_compute_from_a_wrong_event_store_is_refused_and_keeps_the_figures(submi
         wrong.mkdir()
     elif lake == "a-file":
         wrong.write_text("not a folder")
-    with pytest.raises(CommandError, match=f"the event store {wrong} holds no submissions"):
+    said = (
+        f"the event store {wrong} holds no submissions"
+        if lake == "empty"
+        else f"no event store folder {wrong}"
+    )
+    with pytest.raises(CommandError, match=said):
         run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15", "--lake", str(wrong))
     assert ComputationRun.objects.count() == 1
     assert run("metrics", "--period", "2025-26 Q1", "--format", "csv") == before

@@ -109,7 +109,7 @@ def test_file_without_a_table_name_is_rejected(bodies, tmp_path):
     path = write_csv(tmp_path / "export.csv", [crime(1)], table="crimes")
     code, out = ingest("--body", "E23000036", str(path))
     assert code == 2
-    assert "the table is not named" in out
+    assert "the table is not named" in out and "--table on the command line" in out
 
 
 def test_victims_go_to_the_vault_and_only_the_jjn_to_the_lake(bodies, tmp_path, lake):
