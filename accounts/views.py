@@ -34,6 +34,15 @@ def _known_user_target(username: str) -> str:
     return f"user:{username}" if User.objects.filter(username=username).exists() else "user:unknown"
 
 
+# The right password, refused for the account's state (the form's error code: the purpose logged). None is a
+# wrong guess, so none is a step towards a lockout.
+_RIGHT_PASSWORD_REFUSED = {
+    "organisation_inactive": "organisation deactivated",
+    "temporary_password_used": "temporary password used",
+    "temporary_password_expired": "temporary password expired",
+}
+
+
 def _record_unsuccessful_sign_in(
     request: HttpRequest, form: SignInForm, *, username: str, was_locked: bool
 ) -> None:
@@ -45,21 +54,16 @@ def _record_unsuccessful_sign_in(
             by=None, action=action, target=target, outcome=outcome, purpose=purpose, actor_label="anonymous"
         )
 
-    if form.has_error(NON_FIELD_ERRORS, "organisation_inactive"):
-        # The right password of an account whose organisation is deactivated: no step towards a lockout either.
-        anonymous(
-            action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="organisation deactivated"
-        )
-    elif form.has_error(NON_FIELD_ERRORS, "temporary_password_used"):
-        # The right temporary password, once more after it signed in: not a wrong guess either.
-        anonymous(
-            action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="temporary password used"
-        )
-    elif form.has_error(NON_FIELD_ERRORS, "temporary_password_expired"):
-        # The right temporary password, too late: not a wrong guess, so no step towards a lockout.
-        anonymous(
-            action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="temporary password expired"
-        )
+    refusal = next(
+        (
+            purpose
+            for code, purpose in _RIGHT_PASSWORD_REFUSED.items()
+            if form.has_error(NON_FIELD_ERRORS, code)
+        ),
+        None,
+    )
+    if refusal is not None:
+        anonymous(action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose=refusal)
     elif was_locked:
         anonymous(action="sign_in.refused", outcome=AuditEvent.Outcome.REFUSED, purpose="locked out")
     else:

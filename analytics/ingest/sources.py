@@ -54,15 +54,24 @@ def table_from_name(name: str, tables: Iterable[str]) -> str | None:
     return None
 
 
-def check_header(header: list[str], schema: TableSchema, *, allow_missing: bool = False) -> None:
+def check_header(
+    header: list[str], schema: TableSchema, *, allow_missing: bool = False, workbook: bool = False
+) -> None:
+    """Refuses a header that does not fit `schema`; `workbook`: it is the first row of a workbook's first sheet."""
     if not set(header) & set(schema.names):
         # Most likely a file with no header row: its first row is data (a victim's name and date of birth),
         # which a refusal must not repeat.
         names = ", ".join(column.name for column in schema.columns)
+        where = (
+            " (only the first sheet of a workbook is read, and its first row must be the header: put the data on "
+            "the first sheet, with nothing above its header)"
+            if workbook
+            else ""
+        )
         raise FileRejected(
             f"the first row names none of the columns of the {schema.name} table of the minimum dataset version "
-            f"{schema.version}, so it is not a header (is the header row missing?): the first row must name the "
-            f"columns, {names}; the names it held are not shown, in case they are data"
+            f"{schema.version}, so it is not a header (is the header row missing?){where}: the first row must name "
+            f"the columns, {names}; the names it held are not shown, in case they are data"
         )
     if any(not name for name in header):
         raise FileRejected("the header row has an empty column name")
@@ -481,14 +490,7 @@ def _load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, 
     header = [(_cell_text(cell) or "").strip() for cell in header_cells]
     while header and header[-1] == "":
         header.pop()
-    if not set(header) & set(schema.names):
-        raise FileRejected(
-            f"the first row of the first sheet names none of the columns of the {schema.name} table of the "
-            f"minimum dataset version {schema.version}: only the first sheet of a workbook is read, and its first "
-            "row must be the header, naming the columns; put the data on the first sheet, with the header on its "
-            "first row and nothing above it (the names that row held are not shown, in case they are data)"
-        )
-    check_header(header, schema)
+    check_header(header, schema, workbook=True)
     scratch = work_dir / "xlsx-rows.parquet"
     arrow_schema = pa.schema(
         [pa.field("_row", pa.int64()), *(pa.field(name, pa.string()) for name in header)]

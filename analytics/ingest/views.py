@@ -59,10 +59,11 @@ def _latest(versions: str, table: str) -> str:
 
 def _register_versions(con: duckdb.DuckDBPyConnection, lake_dir: Path) -> None:
     # The store's folders are listed once: each table's current view reads its versions view.
-    committed = committed_submissions(Path(lake_dir))
+    lake_dir = Path(lake_dir)
+    committed = committed_submissions(lake_dir)
     for table in STORED_COLUMNS:
         con.execute(
-            f"CREATE OR REPLACE VIEW {table}_versions AS {versions_sql(Path(lake_dir), table, committed=committed)}"
+            f"CREATE OR REPLACE VIEW {table}_versions AS {versions_sql(lake_dir, table, committed=committed)}"
         )
 
 

@@ -1,4 +1,7 @@
 import csv
+import io
+import os
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -85,10 +88,6 @@ def _check_filters(options: dict[str, Any], *, standard_version: str) -> None:
 
 def _quiet_stdout() -> None:
     """Points standard output at the null device, so that Python's own flush at exit does not fail again."""
-    import io
-    import os
-    import sys
-
     try:
         target = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
