@@ -12,7 +12,7 @@ import secrets
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from accounts.models import AuditEvent, Organisation, OrganisationKind, User
 from analytics import ingest as core
 from analytics.ingest.sources import first_non_utf8, lift_csv_field_limit
 from analytics.standard import TABLE_NAMES, load_standard
-from journeys.models import ApiToken, CodeMapping, Submission
+from journeys.models import TOKEN_LIFETIMES, ApiToken, CodeMapping, Submission
 
 STANDARD_VERSION = "1"
 logger = logging.getLogger(__name__)
@@ -319,8 +319,15 @@ def may_manage_tokens(user: User | None, body_code: str) -> bool:
     return access.can_submit_for(user, body_code)
 
 
-def issue_token(*, by: User, body_code: str, name: str) -> tuple[ApiToken, str]:
-    """A new token for the body's systems. The secret is returned once and never stored."""
+def issue_token(
+    *, by: User, body_code: str, name: str, days: int = TOKEN_LIFETIMES[0]
+) -> tuple[ApiToken, str]:
+    """A new token for the body's systems, working for `days` days (one of TOKEN_LIFETIMES). The secret is
+    returned once and never stored."""
+    if days not in TOKEN_LIFETIMES:
+        raise ValueError(
+            f"a token lasts one of {', '.join(map(str, sorted(TOKEN_LIFETIMES)))} days, not {days}"
+        )
     if not may_manage_tokens(by, body_code):
         raise _refuse(
             actor=Actor(by, by.get_username()), body_code=body_code, action="api_token.refused", reason="role"
@@ -329,9 +336,19 @@ def issue_token(*, by: User, body_code: str, name: str) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            body=body, name=name, prefix=secret[:10], token_hash=hash_token(secret), created_by=by
+            body=body,
+            name=name,
+            prefix=secret[:10],
+            token_hash=hash_token(secret),
+            created_by=by,
+            expires_at=timezone.now() + timedelta(days=days),
         )
-        record(by=by, action="api_token.issue", target=f"api_token:{token.pk}", detail={"body": body_code})
+        record(
+            by=by,
+            action="api_token.issue",
+            target=f"api_token:{token.pk}",
+            detail={"body": body_code, "expires": token.expires_at.date().isoformat()},
+        )
     return token, secret
 
 
@@ -355,11 +372,16 @@ def revoke_token(*, by: User, token: ApiToken) -> ApiToken:
 
 
 def token_for(secret: str) -> ApiToken | None:
-    """The active token with this secret, with its last use recorded; None for an unknown or revoked one,
-    or one of a body that is deactivated (an inactive organisation may do nothing)."""
+    """The active token with this secret, with its last use recorded; None for an unknown, revoked or expired
+    one, or one of a body that is deactivated (an inactive organisation may do nothing)."""
     token = (
         ApiToken.objects.select_related("body")
-        .filter(token_hash=hash_token(secret), revoked_at__isnull=True, body__is_active=True)
+        .filter(
+            token_hash=hash_token(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            body__is_active=True,
+        )
         .first()
     )
     if token is not None:
@@ -375,6 +397,8 @@ def token_refusal(secret: str) -> str:
         return "unknown token"
     if token.revoked_at is not None:
         return "revoked token"
+    if token.has_expired:
+        return "expired token"
     return "the token's body is deactivated"
 
 

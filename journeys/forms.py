@@ -1,11 +1,13 @@
 from pathlib import Path
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import submitting_organisations
 from analytics.ingest import FileRejected, file_format
 from journeys.actions import MAX_UPLOAD_BYTES
+from journeys.models import TOKEN_LIFETIMES
 
 # Tens of thousands of lines: far more local codes than any body has, and small enough to check at once.
 MAX_MAPPING_BYTES = 2 * 1024 * 1024
@@ -57,6 +59,18 @@ class TokenForm(forms.Form):
         help_text=_("For example, 'nightly export from the crime system'."),
         max_length=100,
         error_messages={"required": _("Enter what the token is for")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("How long should it work?"),
+        help_text=_("It stops working after that. Before then, create a new token and revoke this one."),
+        coerce=int,
+        initial=TOKEN_LIFETIMES[0],
+        choices=[(days, format_lazy(_("{days} days"), days=days)) for days in sorted(TOKEN_LIFETIMES)],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select how long the token should work"),
+            "invalid_choice": _("Select how long the token should work"),
+        },
     )
 
 

@@ -4,10 +4,12 @@ The rows themselves live in the Parquet event store (see analytics.ingest); the 
 of each submission.
 """
 
+from datetime import timedelta
 from typing import ClassVar
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
@@ -107,6 +109,12 @@ class Submission(models.Model):
         )
 
 
+# The lifetimes a token may be given, in days; the first is offered first. A year at most.
+TOKEN_LIFETIMES = (90, 30, 180, 365)
+# The tokens page warns of a token that expires within this time.
+TOKEN_EXPIRY_WARNING = timedelta(days=14)
+
+
 class ApiToken(models.Model):
     """A secret a body's systems submit with. Only its SHA-256 is kept; the token is shown once."""
 
@@ -116,6 +124,8 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every token stops working on its expiry: a secret copied into a system is rotated, not kept for ever.
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -128,6 +138,7 @@ class ApiToken(models.Model):
         "token_hash": Data.SECRET,
         "created_by": Data.OPERATIONAL,
         "created_at": Data.OPERATIONAL,
+        "expires_at": Data.OPERATIONAL,
         "last_used_at": Data.OPERATIONAL,
         "revoked_at": Data.OPERATIONAL,
         "revoked_by": Data.OPERATIONAL,
@@ -141,7 +152,16 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.has_expired
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def expires_soon(self) -> bool:
+        """Within the warning period and not yet expired: time to create its successor."""
+        return not self.has_expired and self.expires_at <= timezone.now() + TOKEN_EXPIRY_WARNING
 
 
 class CodeMapping(models.Model):

@@ -17,7 +17,7 @@ from config.paging import paged
 from journeys import actions, queries
 from journeys.figures import figures_of
 from journeys.forms import MappingForm, TokenBodyForm, TokenForm, UploadForm
-from journeys.models import ApiToken, Submission
+from journeys.models import TOKEN_EXPIRY_WARNING, ApiToken, Submission
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 100_000
@@ -179,10 +179,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TokenForm(request.POST)
         if form.is_valid():
-            _token, secret = actions.issue_token(by=user, body_code=body.code, name=form.cleaned_data["name"])
+            _token, secret = actions.issue_token(
+                by=user, body_code=body.code, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
             form = TokenForm()
     else:
         form = TokenForm()
+    tokens = list(queries.tokens_of(body))
     return render(
         request,
         "journeys/tokens.html",
@@ -190,7 +193,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "body": body,
             "form": form,
             "secret": secret,
-            "tokens": queries.tokens_of(body),
+            "tokens": tokens,
+            "expiring": [token for token in tokens if token.revoked_at is None and token.expires_soon],
+            "warning_days": TOKEN_EXPIRY_WARNING.days,
             "own_body": user.role != Role.ADMINISTRATOR,
         },
     )

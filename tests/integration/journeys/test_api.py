@@ -1,8 +1,10 @@
 """The submission API with a valid, a revoked and a wrong-body token."""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
 from journeys import actions
@@ -61,6 +63,24 @@ def test_revoked_token_is_refused_and_audited(client, submitter, secret):
     assert response.status_code == 401
     assert not Submission.objects.exists()
     assert AuditEvent.objects.get(action="api.refused", outcome="refused").purpose == "revoked token"
+
+
+def test_an_expired_token_is_refused_and_audited(client, secret):
+    token = ApiToken.objects.get()
+    token.expires_at = timezone.now() - timedelta(seconds=1)
+    token.save(update_fields=["expires_at"])
+    response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": [crime(1)]})
+    assert response.status_code == 401
+    assert not Submission.objects.exists()
+    assert AuditEvent.objects.get(action="api.refused", outcome="refused").purpose == "expired token"
+    token.refresh_from_db()
+    assert token.last_used_at is None
+
+
+def test_a_token_lasts_a_lifetime_on_offer_only(submitter):
+    with pytest.raises(ValueError, match="30, 90, 180, 365 days, not 3650"):
+        actions.issue_token(by=submitter, body_code="E23000036", name="for ever", days=3650)
+    assert not ApiToken.objects.exists()
 
 
 def test_a_deactivated_bodys_tokens_read_nothing(client, secret, lake):
@@ -205,7 +225,7 @@ def test_an_administrator_chooses_the_body_whose_tokens_to_manage(client, bodies
     page = client.get("/submissions/tokens/", {"body": "E23000005"}).content.decode()
     assert "Greater Manchester (E23000005)" in page and "This body has no tokens yet." in page
     assert "Choose another body" in page and "Back to submissions" not in page
-    client.post("/submissions/tokens/?body=E23000005", {"name": "nightly export"})
+    client.post("/submissions/tokens/?body=E23000005", {"name": "nightly export", "days": "90"})
     assert ApiToken.objects.get().body.code == "E23000005"
 
 

@@ -2,8 +2,10 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent, Role, User
@@ -170,7 +172,7 @@ def test_another_bodys_submission_is_not_found(signed_in, bodies, tmp_path):
 
 def test_token_shown_once_stored_hashed_and_revocable(signed_in):
     assert "Your body has no tokens yet." in signed_in.get("/submissions/tokens/").content.decode()
-    page = signed_in.post("/submissions/tokens/", {"name": "nightly export"}).content.decode()
+    page = signed_in.post("/submissions/tokens/", {"name": "nightly export", "days": "90"}).content.decode()
     token = ApiToken.objects.get()
     start = page.index('<code id="new-token">') + len('<code id="new-token">')
     secret = page[start : page.index("</code>", start)]
@@ -181,6 +183,28 @@ def test_token_shown_once_stored_hashed_and_revocable(signed_in):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert AuditEvent.objects.filter(action="api_token.revoke").exists()
+
+
+def test_a_token_works_for_the_days_chosen_and_the_page_warns_before_it_expires(signed_in):
+    missing = signed_in.post("/submissions/tokens/", {"name": "nightly export"}).content.decode()
+    assert "Select how long the token should work" in missing and not ApiToken.objects.exists()
+    made = timezone.now()
+    signed_in.post("/submissions/tokens/", {"name": "nightly export", "days": "30"})
+    token = ApiToken.objects.get()
+    assert made + timedelta(days=30) <= token.expires_at <= timezone.now() + timedelta(days=30)
+    issued = AuditEvent.objects.get(action="api_token.issue")
+    assert issued.detail["expires"] == token.expires_at.date().isoformat()
+    listed = signed_in.get("/submissions/tokens/").content.decode()
+    assert "Expires soon" not in listed and "expires within" not in listed
+
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + timedelta(days=3))
+    listed = signed_in.get("/submissions/tokens/").content.decode()
+    assert "Expires soon" in listed and "A token expires within 14 days." in listed
+
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    listed = signed_in.get("/submissions/tokens/").content.decode()
+    assert "Expired" in listed and "expires within" not in listed
+    assert f"/submissions/tokens/{token.pk}/revoke/" not in listed  # nothing left to revoke
 
 
 def test_local_code_mappings_are_loaded_listed_and_refused_by_file_row_and_column(signed_in, tmp_path):
