@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import Throttled
 
 api = NinjaAPI(
     title="Justice Journey API",
@@ -24,6 +25,15 @@ def _too_big(request: HttpRequest, error: Any) -> HttpResponse:
         {"detail": f"the request is larger than {most} MB; send fewer records per request, or upload a file"},
         status=413,
     )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
+    """429 with the seconds to wait, as RFC 9110 asks."""
+    response = api.create_response(request, {"detail": "too many refused calls; try again later"}, status=429)
+    if error.wait:
+        response["Retry-After"] = str(int(error.wait))
+    return response
 
 
 from journeys.api import router as journeys_router  # noqa: E402

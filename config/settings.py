@@ -145,6 +145,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # A temporary password an administrator issues stops working after this many days unless its holder has
 # chosen their own.
 TEMPORARY_PASSWORD_DAYS = env_int("TEMPORARY_PASSWORD_DAYS", 7)
+# API calls refused for their token that are recorded per client address and minute; beyond it, answered 429.
+API_REFUSALS_PER_MINUTE = env_int("API_REFUSALS_PER_MINUTE", 30)
 
 LANGUAGE_CODE = "en"
 # Dates as GOV.UK writes them in English ("18 June 2024"); Welsh uses Django's own `cy` formats.

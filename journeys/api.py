@@ -10,13 +10,14 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
+from ninja.errors import Throttled
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
 from accounts.audit import record
 from accounts.models import AuditEvent
 from analytics.ingest import FileRejected, file_format
-from journeys import actions, queries
+from journeys import actions, queries, refusals
 from journeys.figures import figures_of
 from journeys.models import ApiToken, Submission
 
@@ -45,6 +46,24 @@ class TokenAuth(HttpBearer):
 
 
 def _refused(request: HttpRequest, reason: str, *, detail: dict[str, str] | None = None) -> None:
+    """Records a call refused for its token. Beyond the limit in a minute from one address, the call is
+    answered 429 and not recorded (the first one over the limit is, once), so that nobody can fill the audit
+    log by sending bad tokens."""
+    address = request.META.get("REMOTE_ADDR", "")
+    seen, wait = refusals.count(address)
+    if seen > refusals.limit():
+        if seen == refusals.limit() + 1:
+            record(
+                by=None,
+                action="api.throttled",
+                target=request.path,
+                outcome=AuditEvent.Outcome.REFUSED,
+                purpose=f"more than {refusals.limit()} refused calls in a minute; the rest of the minute's "
+                "refusals from this address are answered 429 and not recorded",
+                detail={"address": address},
+                actor_label="api",
+            )
+        raise Throttled(wait=wait)
     record(
         by=None,
         action="api.refused",

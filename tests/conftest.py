@@ -1,6 +1,7 @@
 import importlib
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 
@@ -10,6 +11,12 @@ def _isolated_data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     settings.LAKE_DIR = tmp_path / "data" / "lake"
     settings.DATA_DIR.mkdir(parents=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counts kept in the cache (refused API calls per address and minute) start at nought in each test."""
+    cache.clear()
 
 
 # Append-only guards (database triggers) and the database each lives in.

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
-from journeys import actions
+from journeys import actions, refusals
 from journeys.models import ApiToken, Submission
 from tests.factories import accounts as people
 from tests.factories.journeys import HEADERS, crime, write_csv
@@ -75,6 +75,23 @@ def test_an_expired_token_is_refused_and_audited(client, secret):
     assert AuditEvent.objects.get(action="api.refused", outcome="refused").purpose == "expired token"
     token.refresh_from_db()
     assert token.last_used_at is None
+
+
+def test_refusals_beyond_the_limit_are_answered_429_and_recorded_once_while_good_tokens_still_work(
+    client, secret, settings, lake, monkeypatch
+):
+    settings.API_REFUSALS_PER_MINUTE = 3
+    monkeypatch.setattr(refusals, "_now", lambda: 6_000_015.0)  # 45 s before the minute ends
+    payload = {"body": "E23000036", "table": "crimes", "records": [crime(1)]}
+    answers = [post(client, "jj_not-a-token", payload) for _ in range(6)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429, 429, 429]
+    assert answers[-1]["Retry-After"] == "45"
+    assert AuditEvent.objects.filter(action="api.refused").count() == 3
+    throttled = AuditEvent.objects.get(action="api.throttled")
+    assert throttled.detail == {"address": "127.0.0.1"} and throttled.outcome == "refused"
+    assert post(client, secret, payload).status_code == 200
+    monkeypatch.setattr(refusals, "_now", lambda: 6_000_061.0)  # the next minute
+    assert post(client, "jj_not-a-token", payload).status_code == 401
 
 
 def test_a_token_lasts_a_lifetime_on_offer_only(submitter):
