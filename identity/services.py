@@ -19,7 +19,8 @@ from identity import crypto, jjn, matching
 from identity.access import PURPOSE_MIN_LENGTH
 from identity.bulk import insert_rows
 from identity.matching import blocking_hashes, normalised
-from identity.models import BlockingKey, JusticeJourneyNumber, VictimRecord
+from identity.models import BlockingKey, JusticeJourneyNumber, VictimRecord, VictimRecordVersion
+from identity.models.vault import ENCRYPTED_FIELDS
 from identity.registry import allocate, resolve_ids
 from identity.routers import VAULT_DB
 
@@ -189,12 +190,23 @@ def _numbers_by_name_and_birth(indexes: set[str]) -> dict[str, int]:
     return {index: current[number_id] for index, number_id in found.items()}
 
 
-def register_victims(*, body: str, records: Iterable[VictimIdentity], by: User | None) -> dict[str, str]:
+def register_victims(
+    *,
+    body: str,
+    records: Iterable[VictimIdentity],
+    by: User | None,
+    corrected: set[str] | None = None,
+    submission: int | None = None,
+) -> dict[str, str]:
     """Stores a body's victims in the vault and returns each person_ref's JJN (display form).
 
     A record keeps the JJN it already has. A new record takes the JJN the body gave, when it is
     valid; else the JJN of a vault record with the same normalised name and date of birth; else
     a new one. People in the same batch with the same name and date of birth share a new JJN.
+
+    A record whose personal details differ from those held is corrected: the details it held are kept as a
+    `VictimRecordVersion` (naming the submission that replaced them, when given), and its person_ref is added
+    to `corrected` when that set is given.
     """
     rows = _checked(body, records)
     actor_label = by.get_username() if by is not None else "ingest"
@@ -316,7 +328,14 @@ def register_victims(*, body: str, records: Iterable[VictimIdentity], by: User |
             if digest != _digest(row):
                 changed.append(VictimRecord(id=record_id, updated_at=now, **_personal_fields(row)))
                 changed_rows.append((record_id, row))
+        _keep_versions(
+            [record_id for record_id, _row in changed_rows],
+            now=now,
+            by=f"submission {submission}" if submission is not None else actor_label,
+        )
         VictimRecord.objects.using(VAULT_DB).bulk_update(changed, _UPDATED_FIELDS, batch_size=500)
+        if corrected is not None:
+            corrected.update(row.person_ref for _record_id, row in changed_rows)
         _write_blocking_keys(changed_rows, replace=True)
         counts["records_updated"] = len(changed)
         counts["records_unchanged"] = len(existing) - len(changed)
@@ -337,6 +356,21 @@ def register_victims(*, body: str, records: Iterable[VictimIdentity], by: User |
         actor_label=actor_label,
     )
     return {row.person_ref: jjn.display(number_of[assigned[row.person_ref]]) for row in rows}
+
+
+def _keep_versions(record_ids: list[int], *, now: datetime, by: str) -> None:
+    """Copies the records' current (encrypted) details into their history before a correction replaces them."""
+    for chunk in _chunks(record_ids):
+        held = (
+            VictimRecord.objects.using(VAULT_DB)
+            .filter(id__in=chunk)
+            .values_list("id", "updated_at", *ENCRYPTED_FIELDS)
+        )
+        insert_rows(
+            VictimRecordVersion,
+            ["record_id", "held_from", "replaced_at", "replaced_by", *ENCRYPTED_FIELDS],
+            [(record_id, held_from, now, by, *details) for record_id, held_from, *details in held],
+        )
 
 
 def _age(born: date, on: date) -> int:

@@ -104,11 +104,19 @@ def code_maps(body: Organisation, table: str) -> dict[str, dict[str, str]]:
     return maps
 
 
-def _identity_for(body: str, by: User | None) -> core.pipeline.Identity:
+def _identity_for(body: str, by: User | None, submission: int) -> core.pipeline.Identity:
     from identity.services import VictimIdentity, register_victims
 
-    def register(people: list[dict[str, Any]]) -> Mapping[str, str]:
-        return register_victims(body=body, records=[VictimIdentity(**person) for person in people], by=by)
+    def register(people: list[dict[str, Any]]) -> Mapping[str, tuple[str, bool]]:
+        corrected: set[str] = set()
+        numbers = register_victims(
+            body=body,
+            records=[VictimIdentity(**person) for person in people],
+            by=by,
+            corrected=corrected,
+            submission=submission,
+        )
+        return {person_ref: (number, person_ref in corrected) for person_ref, number in numbers.items()}
 
     return register
 
@@ -228,7 +236,7 @@ def submit(
                 work_dir=work_dir,
                 code_maps=code_maps(body, table_name),
                 forces=covered_forces(body),
-                identity=_identity_for(body.code, by.user),
+                identity=_identity_for(body.code, by.user, submission.pk),
                 age_bands=_age_bands,
                 dry_run=dry_run,
                 progress=progress,

@@ -19,8 +19,10 @@ from analytics.ingest.store import PARTITION
 from analytics.ingest.stream import GOOD
 from analytics.ingest.views import current_sql
 
-# identity(records) -> {person_ref: jjn}; records carry person_ref, jjn and the personal fields.
-Identity = Callable[[list[dict[str, Any]]], Mapping[str, str]]
+# identity(records) -> {person_ref: (jjn, corrected)}; records carry person_ref, jjn and the personal fields.
+# `corrected` says that the record's personal details, held only in the vault, were changed by this row: the
+# stored row, which holds none of them, cannot show that it is a correction.
+Identity = Callable[[list[dict[str, Any]]], Mapping[str, tuple[str, bool]]]
 # age_bands([(body, person_ref, date)]) -> {(body, person_ref, date): band}
 AgeBands = Callable[[list[tuple[str, str, date]]], Mapping[tuple[str, str, date], str]]
 _BATCH = 20_000
@@ -44,7 +46,7 @@ def derived_tables(
     extra: dict[str, str] = {}
     if schema.name == "victims":
         personal = ["given_name", "family_name", "date_of_birth", "postcode", "email", "phone"]
-        jjns: dict[str, str] = {}
+        jjns: dict[str, tuple[str, bool]] = {}
         if identity is not None and not dry_run:
             fields = ", ".join(sources.quote(name) for name in ["person_ref", "jjn", *personal])
             # The whole file is read before anyone is registered: a file that turns out unreadable part-way
@@ -61,11 +63,13 @@ def derived_tables(
             pa.table(
                 {
                     "person_ref": pa.array(list(jjns), pa.string()),
-                    "jjn": pa.array(list(jjns.values()), pa.string()),
+                    "jjn": pa.array([number for number, _ in jjns.values()], pa.string()),
+                    "corrected": pa.array([corrected for _, corrected in jjns.values()], pa.bool_()),
                 }
             ),
         )
         extra["jjn"] = "coalesce(j.jjn, v.jjn)"
+        extra["_details_corrected"] = "coalesce(j.corrected, false)"
         extra["_join"] = "LEFT JOIN ingest_jjns j ON j.person_ref = v.person_ref"
     if schema.name == "crimes":
         reported_on = validate.local_date_column("reported_at")
@@ -147,15 +151,19 @@ def classified_sql(
         f"CAST({_value_sql(schema, name, extra)} AS {kind}) AS {name}" for name, kind in stored
     )
     period = "replace(v.period, ' ', '') AS period, " if schema.name == "returns" else ""
+    details = extra.get("_details_corrected")
+    corrected = f"{details} AS details_corrected, " if details else ""
     shaped = (
-        f"SELECT v._row AS row, {values}, {period}v.mapped_columns, {_partition_sql(schema)} AS {PARTITION} "
-        f"FROM ingest_good v {extra.get('_join', '')} WHERE v.{GOOD}"
+        f"SELECT v._row AS row, {values}, {period}{corrected}v.mapped_columns, "
+        f"{_partition_sql(schema)} AS {PARTITION} FROM ingest_good v {extra.get('_join', '')} WHERE v.{GOOD}"
     )
     if not has_prior:
         return f"SELECT *, 'new' AS status, false AS is_correction FROM ({shaped})"
     key = lake.KEYS[schema.name]
     content = [name for name, _ in stored if name not in lake.DERIVED_COLUMNS]
     same = " AND ".join(f"p.{name} IS NOT DISTINCT FROM n.{name}" for name in content)
+    if details:
+        same += " AND NOT n.details_corrected"  # the vault's copy of the person changed
     join = " AND ".join(f"p.{name} = n.{name}" for name in key)
     prior_columns = ", ".join(dict.fromkeys([*key, *content]))
     return f"""

@@ -1,7 +1,7 @@
 from identity.models.registry import JusticeJourneyNumber, RegistryEvent
 from identity.models.review import ReviewItem
 from identity.models.sharing import SharingAgreement
-from identity.models.vault import BlockingKey, VictimRecord
+from identity.models.vault import BlockingKey, VictimRecord, VictimRecordVersion
 
 __all__ = [
     "BlockingKey",
@@ -10,4 +10,5 @@ __all__ = [
     "ReviewItem",
     "SharingAgreement",
     "VictimRecord",
+    "VictimRecordVersion",
 ]

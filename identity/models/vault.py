@@ -102,3 +102,50 @@ class BlockingKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id}:{self.key[:8]}"
+
+
+class VictimRecordVersion(models.Model):
+    """A record's personal details as they were before a body corrected them, encrypted as the record is.
+
+    A correction replaces the record's details (matching and the person view use the current ones); the
+    details it replaced are kept here, so that what the body said before, and when it changed, can be found.
+    """
+
+    record = models.ForeignKey(VictimRecord, on_delete=models.CASCADE, related_name="versions")
+    given_name = models.BinaryField(null=True)
+    family_name = models.BinaryField(null=True)
+    previous_names = models.BinaryField(null=True)
+    date_of_birth = models.BinaryField(null=True)
+    postcode = models.BinaryField(null=True)
+    email = models.BinaryField(null=True)
+    phone = models.BinaryField(null=True)
+    # When these details were first held, when a correction replaced them, and what replaced them
+    # ("submission 412", or the account or process that registered the correction).
+    held_from = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.CharField(max_length=150)
+
+    vault_model = True
+    data_classification: ClassVar[dict[str, Data]] = {
+        "id": Data.OPERATIONAL,
+        "record": Data.OPERATIONAL,
+        "given_name": Data.PERSONAL,
+        "family_name": Data.PERSONAL,
+        "previous_names": Data.PERSONAL,
+        "date_of_birth": Data.PERSONAL,
+        "postcode": Data.PERSONAL,
+        "email": Data.PERSONAL,
+        "phone": Data.PERSONAL,
+        "held_from": Data.OPERATIONAL,
+        "replaced_at": Data.OPERATIONAL,
+        "replaced_by": Data.OPERATIONAL,
+    }
+
+    class Meta:
+        ordering = ["record", "replaced_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} until {self.replaced_at:%Y-%m-%d %H:%M}"
+
+    def decrypted(self, field: str) -> str | None:
+        return crypto.decrypt(field, getattr(self, field))

@@ -17,13 +17,20 @@ class Store:
         self.next_submission = 1
         self.standard = load_standard("1")
         self.vault: dict[str, str] = {}
+        self.details: dict[str, tuple] = {}
 
-    def identity(self, records: list[dict]) -> dict[str, str]:
+    def identity(self, records: list[dict]) -> dict[str, tuple[str, bool]]:
+        """A stand-in for the vault: numbers in order, and a correction when a person's details change."""
         answer = {}
         for record in records:
             number = record["jjn"] or self.vault.get(record["person_ref"]) or f"JJN-{len(self.vault) + 1}"
+            details = tuple(
+                value for name, value in sorted(record.items()) if name not in ("person_ref", "jjn")
+            )
+            held = self.details.get(record["person_ref"])
             self.vault[record["person_ref"]] = number
-            answer[record["person_ref"]] = number
+            self.details[record["person_ref"]] = details
+            answer[record["person_ref"]] = (number, held is not None and held != details)
         return answer
 
     def send(self, path: Path, *, table: str | None = None, body: str = FORCE, **options) -> IngestResult:

@@ -105,6 +105,16 @@ def test_personal_data_goes_to_identity_only(store, tmp_path):
         assert personal not in stored
 
 
+def test_a_victims_row_whose_personal_details_alone_changed_is_a_correction(store, tmp_path):
+    store.send(write_csv(tmp_path / "victims.csv", [victim(1), victim(2)]))
+    again = store.send(write_csv(tmp_path / "victims-2.csv", [victim(1), victim(2, family_name="Green")]))
+    assert (again.accepted, again.unchanged, again.corrected) == (0, 1, 1)
+    assert store.query("SELECT person_ref, count(*) FROM victims_versions GROUP BY 1 ORDER BY 1") == [
+        ("P1", 1),
+        ("P2", 2),
+    ]
+
+
 def test_crimes_take_characteristics_from_the_victims_row(store, tmp_path):
     store.send(write_csv(tmp_path / "victims.csv", [victim(1, sex="M")]))
     store.send(write_csv(tmp_path / "crimes.csv", [crime(1)]))
