@@ -6,6 +6,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config import keys
 from config.env import env_bool, env_int, env_list, env_path, env_str, load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,9 +19,10 @@ DATA_DIR = env_path("JJ_DATA_DIR", BASE_DIR / "var")
 LAKE_DIR = env_path("JJ_LAKE_DIR", DATA_DIR / "lake")
 
 _KEY_HINT = "run `make install`, which writes .env with fresh random keys, or see .env.example."
-SECRET_KEY = env_str("SECRET_KEY", hint=_KEY_HINT)
+SECRET_KEY = keys.secret_key(env_str("SECRET_KEY", hint=_KEY_HINT))
 # Key for field-level encryption and blind indexes in the identity vault (urlsafe base64 of 32 bytes).
 VAULT_KEY = env_str("VAULT_KEY", hint=_KEY_HINT)
+keys.vault_master_key(VAULT_KEY)  # its form only: whether it is the vault's own key is checked on first use
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

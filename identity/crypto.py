@@ -6,14 +6,13 @@ that allow exact lookups without storing the value. Each ciphertext is bound to 
 (associated data), so a value copied into another column fails to decrypt.
 """
 
-import base64
-import binascii
 import hmac
 import os
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -21,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+
+from config.keys import vault_master_key
 
 _NONCE_BYTES = 12
 _VERSION = b"\x01"
@@ -38,18 +39,6 @@ def _derive(master: bytes, purpose: bytes) -> bytes:
     )
 
 
-def _master_key(encoded: str) -> bytes:
-    try:
-        master = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-    except (binascii.Error, ValueError) as error:
-        raise ImproperlyConfigured("VAULT_KEY is not urlsafe base64. Hint: run `make install`.") from error
-    if len(master) < 32:
-        raise ImproperlyConfigured(
-            "VAULT_KEY must encode at least 32 random bytes. Hint: run `make install`."
-        )
-    return master
-
-
 _cached: VaultKeys | None = None
 
 
@@ -57,12 +46,59 @@ def keys() -> VaultKeys:
     # Derived once per process (and again when tests change the setting): batches call this a million times.
     global _cached
     if _cached is None:
-        master = _master_key(settings.VAULT_KEY)
-        _cached = VaultKeys(
+        master = vault_master_key(settings.VAULT_KEY)
+        derived = VaultKeys(
             encryption=AESGCM(_derive(master, b"field-encryption")),
             index=_derive(master, b"blind-index"),
         )
+        _check_against_vault(derived)
+        _cached = derived
     return _cached
+
+
+class WrongVaultKey(ImproperlyConfigured):
+    pass
+
+
+_WRONG_KEY = (
+    "VAULT_KEY is not the key this identity vault was written with: nothing was read from or written to it. "
+    "Set VAULT_KEY to the vault's own key (from the secret store it was kept in)."
+)
+
+
+def _fingerprint(derived: VaultKeys) -> str:
+    return hmac.digest(derived.index, b"vault key check", "sha256").hex()
+
+
+def _check_against_vault(derived: VaultKeys) -> None:
+    """Stops a process whose VAULT_KEY is not the vault's before it matches or writes anything: with another
+    key, known people would get new numbers and their records could never be read again.
+
+    The first process to use the vault records a fingerprint of its key (a keyed hash of a fixed text); a vault
+    written before the fingerprint existed is checked by decrypting one of its records."""
+    from identity.models.vault import VaultKeyCheck, VictimRecord
+    from identity.routers import VAULT_DB
+
+    fingerprint = _fingerprint(derived)
+    checks = VaultKeyCheck.objects.using(VAULT_DB)
+    held = checks.values_list("fingerprint", flat=True).first()
+    if held is None:
+        sample = (
+            VictimRecord.objects.using(VAULT_DB)
+            .exclude(family_name=None)
+            .values_list("family_name", flat=True)
+            .first()
+        )
+        if sample is not None:
+            raw = bytes(sample)
+            try:
+                derived.encryption.decrypt(raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :], b"family_name")
+            except InvalidTag:
+                raise WrongVaultKey(_WRONG_KEY) from None
+        checks.get_or_create(id=1, defaults={"fingerprint": fingerprint})
+        held = checks.values_list("fingerprint", flat=True).get(id=1)
+    if not hmac.compare_digest(held, fingerprint):
+        raise WrongVaultKey(_WRONG_KEY)
 
 
 @receiver(setting_changed)

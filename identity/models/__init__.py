@@ -1,7 +1,7 @@
 from identity.models.registry import JusticeJourneyNumber, RegistryEvent
 from identity.models.review import ReviewItem
 from identity.models.sharing import SharingAgreement
-from identity.models.vault import BlockingKey, VictimRecord, VictimRecordVersion
+from identity.models.vault import BlockingKey, VaultKeyCheck, VictimRecord, VictimRecordVersion
 
 __all__ = [
     "BlockingKey",
@@ -9,6 +9,7 @@ __all__ = [
     "RegistryEvent",
     "ReviewItem",
     "SharingAgreement",
+    "VaultKeyCheck",
     "VictimRecord",
     "VictimRecordVersion",
 ]

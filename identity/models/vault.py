@@ -21,6 +21,25 @@ ENCRYPTED_FIELDS = (
 )
 
 
+class VaultKeyCheck(models.Model):
+    """One row: a keyed hash of a fixed text under the vault's index key, written by the first process to use
+    the vault. A process with another VAULT_KEY finds it differs and stops before reading or writing anything
+    (identity.crypto.keys)."""
+
+    fingerprint = models.CharField(max_length=64)
+    written_at = models.DateTimeField(default=timezone.now)
+
+    vault_model = True
+    data_classification: ClassVar[dict[str, Data]] = {
+        "id": Data.OPERATIONAL,
+        "fingerprint": Data.SECRET,
+        "written_at": Data.OPERATIONAL,
+    }
+
+    def __str__(self) -> str:
+        return f"vault key check of {self.written_at:%Y-%m-%d}"
+
+
 class VictimRecord(models.Model):
     body = models.CharField(max_length=64)
     person_ref = models.CharField(max_length=100)
