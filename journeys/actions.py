@@ -11,6 +11,7 @@ import logging
 import secrets
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,8 +25,10 @@ from accounts import access
 from accounts.audit import record
 from accounts.models import AuditEvent, Organisation, OrganisationKind, User
 from analytics import ingest as core
+from analytics.ingest.lake import commit_marker
 from analytics.ingest.sources import first_non_utf8, lift_csv_field_limit
 from analytics.standard import TABLE_NAMES, load_standard
+from journeys import workspace
 from journeys.models import TOKEN_LIFETIMES, ApiToken, CodeMapping, Submission
 
 STANDARD_VERSION = "1"
@@ -194,6 +197,7 @@ def submit(
     Raises SubmissionRefused (audited) when the actor may not submit for the body.
     """
     body = check_may_submit(actor=by, body_code=body_code)
+    sweep_abandoned()
     standard = load_standard(STANDARD_VERSION)
     table_name = table or core.table_from_name(file_name, TABLE_NAMES) or ""
     submission = Submission.objects.create(
@@ -207,7 +211,8 @@ def submit(
         standard_version=standard.version,
         dry_run=dry_run,
     )
-    work_dir = Path(settings.DATA_DIR) / "work" / f"submission-{submission.pk}"
+    folder = ExitStack()
+    work_dir = folder.enter_context(workspace.working_folder(Path(settings.DATA_DIR), submission.pk))
     try:
         if table_name not in TABLE_NAMES:
             raise core.FileRejected(
@@ -271,8 +276,40 @@ def submit(
         status = Submission.Status.VALIDATED if dry_run else Submission.Status.STORED
         _finish(submission, by, status=status, recompute=recompute)
     finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        folder.close()
     return submission
+
+
+ABANDONED = "the service stopped while storing the file, and stored nothing from it; send it again"
+ABANDONED_AFTER_STORING = (
+    "the service stopped after storing the file's rows and before counting them: the rows are stored, and "
+    "the counts of this submission are not known"
+)
+
+
+def sweep_abandoned() -> list[int]:
+    """Tidies after submissions whose process died part-way (killed, or the machine stopped): removes their
+    working folders, which can hold what the file held, personal data included; removes what they left in the
+    event store unless they had committed it; and finishes them, failed (or stored, if they had committed).
+    Runs before every submission. Returns the submissions' numbers."""
+    lake_dir = Path(settings.LAKE_DIR)
+    swept = []
+    for number, working in workspace.abandoned(Path(settings.DATA_DIR)):
+        core.discard_uncommitted(lake_dir, number)
+        shutil.rmtree(working, ignore_errors=True)
+        swept.append(number)
+    service = Actor(user=None, label="service")
+    for submission in Submission.objects.filter(
+        pk__in=swept, status=Submission.Status.PROCESSING
+    ).select_related("body"):
+        if commit_marker(lake_dir, submission.pk).exists():
+            _finish(submission, service, status=Submission.Status.STORED, reason=ABANDONED_AFTER_STORING)
+            _enqueue_recompute(submission)
+        else:
+            _finish(submission, service, status=Submission.Status.FAILED, reason=ABANDONED)
+    if swept:
+        logger.warning("Tidied after submissions whose process stopped part-way: %s", swept)
+    return swept
 
 
 def _finish(
