@@ -13,8 +13,12 @@ Numbers are drawn with `secrets` and never derived from anything about the perso
 
 import re
 import secrets
+import sys
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
 
 ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
 MODULUS = len(ALPHABET)  # 23, a prime
@@ -57,6 +61,28 @@ def compact(value: str) -> str:
     text = unicodedata.normalize("NFKC", value or "")
     text = "".join(character for character in text if unicodedata.category(character) != "Cf")
     return _SEPARATORS.sub("", text).upper()
+
+
+@cache
+def compact_changes() -> Mapping[str, str]:
+    """Each character that `compact` turns, on its own, into characters a JJN holds, or into nothing (""):
+    full-width and other compatibility forms, lower case, spaces, hyphens and dashes, invisible characters.
+
+    Replacing these characters, and only these, in a text gives its compact form whenever that form can be a JJN:
+    any other character is one a JJN holds already or leaves one it never holds. So ingest, which reads JJNs
+    in SQL, reads them by this table exactly as `parse` reads them. It is drawn from `compact` itself, over every
+    character Unicode assigns (about a second, once).
+    """
+    holds = frozenset(PREFIX + ALPHABET)
+    changes = {}
+    for point in range(sys.maxunicode + 1):
+        character = chr(point)
+        if unicodedata.category(character) in {"Cn", "Cs"}:  # unassigned, or half of a UTF-16 pair
+            continue
+        becomes = compact(character)
+        if becomes != character and holds.issuperset(becomes):
+            changes[character] = becomes
+    return MappingProxyType(changes)
 
 
 def parse(value: str) -> str:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from analytics.ingest.schema import Column, TableSchema
 from analytics.ingest.sources import RAW_VIEW, literal, quote
+from identity import jjn
 
 CHECKED_TABLE = "ingest_checked"
 LONDON = "Europe/London"
@@ -28,7 +29,7 @@ _INTEGER_PATTERN = r"^-?[0-9]{1,18}$"
 # The largest count a return may give: far beyond any body's quarter, and sums of many stay exact.
 MAX_COUNT = 2_147_483_647
 # A JJN as stored: JJ-7KDA-94FX-HMQF (identity.jjn holds the rules; the check is repeated here in SQL).
-JJN_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+JJN_ALPHABET = jjn.ALPHABET
 # Text a spreadsheet would run as a formula; and text starting with an apostrophe, so that the apostrophe added
 # to the first is the only one ever added, and `unescape_formula` gives back exactly what was sent.
 _FORMULA_PATTERN = r"^[=+\-@\t\r\x27]"
@@ -153,18 +154,69 @@ def timestamp_steps_sql(column: Column, value: str) -> tuple[list[str], list[str
     return parsed, zoned, typed
 
 
+def _character_class(characters: Iterable[str]) -> str:
+    """A regular-expression class of `characters`, each written by its code point (runs as ranges)."""
+    points = sorted(ord(character) for character in characters)
+    runs: list[list[int]] = []
+    for point in points:
+        if runs and runs[-1][1] == point - 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    return "[" + "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in runs) + "]"
+
+
+@lru_cache(maxsize=1)
+def _jjn_readings() -> tuple[str, str, list[tuple[str, str]], list[tuple[int, str]]]:
+    """`identity.jjn.compact_changes` as SQL pieces: the class of ASCII characters dropped, and of all those
+    dropped; for each JJN character, the class of the characters read as it; and the characters read as several
+    (a ligature, a unit sign)."""
+    changes = jjn.compact_changes()
+    dropped = [character for character, becomes in changes.items() if becomes == ""]
+    read_as: dict[str, list[str]] = {}
+    for character, becomes in changes.items():
+        if len(becomes) == 1:
+            read_as.setdefault(becomes, []).append(character)
+    singles = [(becomes, _character_class(characters)) for becomes, characters in sorted(read_as.items())]
+    several = sorted((ord(character), becomes) for character, becomes in changes.items() if len(becomes) > 1)
+    ascii_dropped = _character_class(character for character in dropped if character.isascii())
+    return ascii_dropped, _character_class(dropped), singles, several
+
+
+def jjn_compact_sql(value: str) -> str:
+    """`value` read as `identity.jjn.compact` reads a typed number (JJ7KDA94FXHMQF from "jj 7kda-94fx hmqf",
+    from full-width letters, or with a zero-width space), whenever the result can be a JJN at all.
+
+    Plain ASCII (as many characters as bytes) needs only `upper`, as in Python: the readings character by
+    character (a regular expression for each JJN character) are spent only on a number written otherwise."""
+    ascii_dropped, dropped, singles, several = _jjn_readings()
+    read = f"regexp_replace({value}, '{dropped}', '', 'g')"
+    for becomes, characters in singles:
+        read = f"regexp_replace({read}, '{characters}', '{becomes}', 'g')"
+    for point, becomes in several:
+        read = f"replace({read}, chr({point}), '{becomes}')"
+    return (
+        f"CASE WHEN strlen({value}) = length({value}) "
+        f"THEN regexp_replace(upper({value}), '{ascii_dropped}', '', 'g') ELSE {read} END"
+    )
+
+
+def _jjn_formed_sql(text: str) -> str:
+    """Whether `text`, a compact form, is JJ and twelve characters of the alphabet."""
+    return f"regexp_full_match({text}, '^JJ[{JJN_ALPHABET}]{{12}}$')"
+
+
 def jjn_sql(value: str) -> str:
-    """A JJN written in any case, with or without spaces and hyphens, in its stored form JJ-7KDA-94FX-HMQF;
-    NULL when it is not one (a character no JJN uses, the wrong length, or a wrong check character)."""
-    plain = f"regexp_replace(upper({value}), '[\\s\\-]', '', 'g')"
+    """A JJN written in any way `identity.jjn.parse` accepts, in its stored form JJ-7KDA-94FX-HMQF; NULL when it
+    is not one (a character no JJN uses, the wrong length, or a wrong check character)."""
     digits = f"[strpos('{JJN_ALPHABET}', substr(p, 3 + i, 1)) - 1 FOR i IN range(12)]"
     weighted = f"list_sum([(12 - i) * ({digits})[i + 1] FOR i IN range(12)])"
     stored = "'JJ-' || substr(p, 3, 4) || '-' || substr(p, 7, 4) || '-' || substr(p, 11, 4)"
-    # A one-item list comprehension names the plain text once; a subquery would be a join, and could reorder
+    # A one-item list comprehension names the compact text once; a subquery would be a join, and could reorder
     # the rows that `stream.CheckedRows` numbers as they come.
     return (
-        f"([CASE WHEN regexp_full_match(p, '^JJ[{JJN_ALPHABET}]{{12}}$') AND {weighted} % 23 = 0 "
-        f"THEN {stored} END FOR p IN [{plain}]])[1]"
+        f"([CASE WHEN {_jjn_formed_sql('p')} AND {weighted} % {jjn.MODULUS} = 0 "
+        f"THEN {stored} END FOR p IN [{jjn_compact_sql(value)}]])[1]"
     )
 
 
@@ -246,10 +298,17 @@ def value_error_sql(
             )
         )
     elif column.name == "jjn":
+        # The typed value is NULL for both; the form is judged again only for the rows refused.
+        checks.append(
+            (
+                f"t_{column.name} IS NULL AND NOT {_jjn_formed_sql(jjn_compact_sql(value))}",
+                "is not a Justice Journey Number (JJ and 12 characters, such as JJ-7KDA-94FX-HMQF)",
+            )
+        )
         checks.append(
             (
                 f"t_{column.name} IS NULL",
-                "is not a Justice Journey Number (JJ and 12 characters, such as JJ-7KDA-94FX-HMQF)",
+                "is not a Justice Journey Number: the check character is wrong — a character may be mistyped",
             )
         )
     elif column.type == "string":

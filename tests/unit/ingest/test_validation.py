@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from analytics.ingest import FileRejected
+from identity import jjn
 from tests.factories.journeys import HEADERS, crime, event, return_row, victim, write_csv
 
 
@@ -217,6 +218,47 @@ def test_a_jjn_must_be_one_and_is_stored_in_its_written_form(store, tmp_path):
     victims = store.send(write_csv(tmp_path / "victims.csv", [victim(1, jjn="not-a-jjn"), victim(2)]))
     assert [(e.row, e.column) for e in victims.first_errors] == [(1, "jjn")]
     assert "P1" not in store.vault
+
+
+# JJ-7KDA-94FX-HMQF as it may be copied from a document or typed on another keyboard.
+JJN_WRITTEN_OTHERWISE = [
+    "JJ-7KDA-94FX-\u200bHMQF",  # a zero-width space
+    "\uff2a\uff2a\uff0d\uff17\uff2b\uff24\uff21\uff0d\uff19\uff14\uff26\uff38\uff0d\uff28\uff2d\uff31\uff26",  # full width
+    "JJ\u00a07KDA\u00a094FX\u00a0HMQF",  # non-breaking spaces
+    "JJ\u20137KDA\u201394FX\u2013HMQF",  # en dashes
+]
+
+
+def test_a_jjn_in_a_file_is_read_as_jjn_check_reads_it(store, tmp_path):
+    assert [jjn.display(value) for value in JJN_WRITTEN_OTHERWISE] == ["JJ-7KDA-94FX-HMQF"] * 4
+    events = [event(n, jjn=value) for n, value in enumerate(JJN_WRITTEN_OTHERWISE, start=1)]
+    result = store.send(write_csv(tmp_path / "events.csv", events))
+    assert (result.accepted, result.rejected) == (4, 0)
+    assert store.query("SELECT DISTINCT jjn FROM events_versions") == [("JJ-7KDA-94FX-HMQF",)]
+    victims = [victim(n, jjn=value) for n, value in enumerate(JJN_WRITTEN_OTHERWISE, start=1)]
+    result = store.send(write_csv(tmp_path / "victims.csv", victims))
+    assert (result.accepted, result.rejected) == (4, 0)
+    assert {store.vault[f"P{n}"] for n in range(1, 5)} == {"JJ-7KDA-94FX-HMQF"}
+
+
+def test_a_refused_jjn_is_said_to_be_malformed_or_to_fail_its_check(store, tmp_path):
+    events = [
+        event(1, jjn="JJ-7KDA-94FX-HMQD"),
+        event(2, jjn="JJ\u00a07KDA\u00a094FX\u00a0HMQD"),
+        event(3, jjn="JJ-7KDA-94FX-HMQ"),
+        event(4, jjn="JJ-7KDA-94FX-HMQO"),
+    ]
+    result = store.send(write_csv(tmp_path / "events.csv", events))
+    wrong_check = (
+        "is not a Justice Journey Number: the check character is wrong — a character may be mistyped"
+    )
+    malformed = "is not a Justice Journey Number (JJ and 12 characters, such as JJ-7KDA-94FX-HMQF)"
+    assert errors_of(result) == [
+        (1, "jjn", wrong_check),
+        (2, "jjn", wrong_check),
+        (3, "jjn", malformed),
+        (4, "jjn", malformed),
+    ]
 
 
 def test_personal_values_are_never_repeated_in_errors(store, tmp_path):
