@@ -1,9 +1,7 @@
 """Identity endpoints: check a JJN, and match a person online (signed-in staff, with a purpose)."""
 
-from datetime import date
-
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from accounts.access import refuse
@@ -26,7 +24,9 @@ class JJNCheckOut(Schema):
 class MatchIn(Schema):
     given_name: str | None = None
     family_name: str | None = None
-    date_of_birth: date | None = None
+    # Text that the page's form reads, as it reads every detail: a date that is not one (1985-13-45) gets 400
+    # naming the field, not a validation list.
+    date_of_birth: str | None = Field(None, description="YYYY-MM-DD")
     postcode: str | None = None
     email: str | None = None
     phone: str | None = None

@@ -360,6 +360,24 @@ def test_the_api_matches_for_signed_in_front_line_staff_only(client):
     assert client.post("/api/identity/match", details, content_type="application/json").status_code == 403
 
 
+def test_the_api_refuses_a_date_of_birth_that_is_not_a_date_as_the_page_does(client):
+    register_victims(body="E23000036", records=[person("P1")], by=None)
+    client.force_login(staff("officer", role="analyst"))
+    details = {"given_name": "Amelia", "family_name": "Thornbury", "purpose": "victim on the phone"}
+    for value in ("1985-13-45", "12 April 1988", "1988-04"):
+        refused = client.post(
+            "/api/identity/match", {**details, "date_of_birth": value}, content_type="application/json"
+        )
+        assert refused.status_code == 400, value
+        assert refused.json() == {"detail": "date_of_birth: Enter a valid date."}, value
+    assert AuditEvent.objects.filter(action="identity.match").count() == 0
+    for value in ("1988-04-12", "12/04/1988"):  # as the page takes it
+        good = client.post(
+            "/api/identity/match", {**details, "date_of_birth": value}, content_type="application/json"
+        )
+        assert good.status_code == 200 and good.json()["status"] == "matched", value
+
+
 def test_administrators_record_and_end_agreements_which_are_audited(client):
     admin = staff("admin", role="administrator", organisation_code="NAT")
     cps = staff("cps", role="analyst", organisation_code="CPS-SW")
