@@ -55,5 +55,6 @@ class SharingAgreement(models.Model):
         return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
 
     def has_ended(self, day: date) -> bool:
-        """It no longer counts on `day` and never will again: there is nothing left to end."""
-        return self.ends_on is not None and self.ends_on <= day
+        """It no longer counts on `day` and never will again: there is nothing left to end. That is so from its
+        end date, and at once for one withdrawn before it started (ended on its start date), which never counts."""
+        return self.ends_on is not None and (self.ends_on <= day or self.ends_on <= self.starts_on)

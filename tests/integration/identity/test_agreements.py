@@ -66,6 +66,20 @@ def test_a_future_agreement_is_withdrawn_by_ending_it_on_its_start_date(admin, c
         )
 
 
+def test_a_withdrawn_agreement_cannot_be_ended_again(client, admin, cps):
+    starts = timezone.localdate() + timedelta(days=30)
+    future = agreement(cps, "E23000036", starts_on=starts)
+    client.force_login(admin)
+    end = reverse("identity:end_agreement", args=[future.pk])
+    withdrawn = client.post(end, {"ends_on": f"{starts:%Y-%m-%d}"}, follow=True).content.decode()
+    assert "Agreement end date recorded." in withdrawn
+    # Shown as ended, with no end form, although its end date has not come.
+    assert "data-ended" in withdrawn and end not in withdrawn
+    again = client.post(end, {"ends_on": f"{starts:%Y-%m-%d}"}, follow=True).content.decode()
+    assert "This agreement has already ended." in again and "Agreement end date recorded." not in again
+    assert AuditEvent.objects.filter(action="identity.agreement_ended").count() == 1
+
+
 def test_an_ended_agreement_cannot_be_reopened_nor_an_end_date_put_back(client, admin, cps):
     today = timezone.localdate()
     ended = agreement(cps, "E23000036", starts_on=date(2024, 1, 1), ends_on=date(2025, 1, 1))
