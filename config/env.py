@@ -12,6 +12,11 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+class SettingError(ImproperlyConfigured):
+    """A setting missing or malformed in the environment or .env. The message says which and what to do, so the
+    command line prints it alone (config.cli)."""
+
+
 def _hint(name: str, hint: str) -> str:
     return (
         f" Hint: {hint}" if hint else f" Hint: set {name} in the environment or in .env (see .env.example)."
@@ -23,7 +28,7 @@ def env_str(name: str, default: str = _UNSET, *, hint: str = "") -> str:
     if value is not None:
         return value
     if default is _UNSET:
-        raise ImproperlyConfigured(f"The setting {name} is required but not set.{_hint(name, hint)}")
+        raise SettingError(f"The setting {name} is required but not set.{_hint(name, hint)}")
     return default
 
 
@@ -31,14 +36,14 @@ def env_bool(name: str, default: bool = _UNSET, *, hint: str = "") -> bool:
     raw = os.environ.get(name)
     if raw is None:
         if default is _UNSET:
-            raise ImproperlyConfigured(f"The setting {name} is required but not set.{_hint(name, hint)}")
+            raise SettingError(f"The setting {name} is required but not set.{_hint(name, hint)}")
         return default
     lowered = raw.strip().lower()
     if lowered in _TRUE:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(
+    raise SettingError(
         f"The setting {name}={raw!r} is not a yes/no value.{_hint(name, hint or 'use true or false.')}"
     )
 
@@ -51,7 +56,7 @@ def env_list(name: str, default: list[str] = _UNSET, *, hint: str = "") -> list[
     raw = os.environ.get(name)
     if raw is None:
         if default is _UNSET:
-            raise ImproperlyConfigured(f"The setting {name} is required but not set.{_hint(name, hint)}")
+            raise SettingError(f"The setting {name} is required but not set.{_hint(name, hint)}")
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
 
@@ -64,12 +69,12 @@ def _cast(name: str, default: Any, cast: Callable[[str], Any], kind: str, hint: 
     raw = os.environ.get(name)
     if raw is None:
         if default is _UNSET:
-            raise ImproperlyConfigured(f"The setting {name} is required but not set.{_hint(name, hint)}")
+            raise SettingError(f"The setting {name} is required but not set.{_hint(name, hint)}")
         return default
     try:
         return cast(raw)
     except (TypeError, ValueError) as error:
-        raise ImproperlyConfigured(f"The setting {name}={raw!r} is not {kind}.{_hint(name, hint)}") from error
+        raise SettingError(f"The setting {name}={raw!r} is not {kind}.{_hint(name, hint)}") from error
 
 
 def load_dotenv(path: Path) -> None:
@@ -81,6 +86,6 @@ def load_dotenv(path: Path) -> None:
         if not stripped or stripped.startswith("#"):
             continue
         if "=" not in stripped:
-            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE, found {stripped!r}.")
+            raise SettingError(f"{path}, line {number}: expected KEY=VALUE, found {stripped!r}.")
         key, value = stripped.split("=", 1)
         os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
