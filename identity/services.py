@@ -197,6 +197,7 @@ def register_victims(
     by: User | None,
     corrected: set[str] | None = None,
     submission: int | None = None,
+    actor_label: str = "",
 ) -> dict[str, str]:
     """Stores a body's victims in the vault and returns each person_ref's JJN (display form).
 
@@ -207,9 +208,12 @@ def register_victims(
     A record whose personal details differ from those held is corrected: the details it held are kept as a
     `VictimRecordVersion` (naming the submission that replaced them, when given), and its person_ref is added
     to `corrected` when that set is given.
+
+    `actor_label` names who sent them when `by` is None (an API token, the command line), as their
+    submission's audit entry does.
     """
     rows = _checked(body, records)
-    actor_label = by.get_username() if by is not None else "ingest"
+    actor_label = by.get_username() if by is not None else actor_label or "ingest"
     counts: dict[str, int] = defaultdict(int)
     number_of: dict[int, str] = {}  # registry id -> compact number, for the answer
 

@@ -107,7 +107,7 @@ def code_maps(body: Organisation, table: str) -> dict[str, dict[str, str]]:
     return maps
 
 
-def _identity_for(body: str, by: User | None, submission: int) -> core.pipeline.Identity:
+def _identity_for(body: str, by: Actor, submission: int) -> core.pipeline.Identity:
     from identity.services import VictimIdentity, register_victims
 
     def register(people: list[dict[str, Any]]) -> Mapping[str, tuple[str, bool]]:
@@ -115,9 +115,10 @@ def _identity_for(body: str, by: User | None, submission: int) -> core.pipeline.
         numbers = register_victims(
             body=body,
             records=[VictimIdentity(**person) for person in people],
-            by=by,
+            by=by.user,
             corrected=corrected,
             submission=submission,
+            actor_label=by.label,
         )
         return {person_ref: (number, person_ref in corrected) for person_ref, number in numbers.items()}
 
@@ -241,7 +242,7 @@ def submit(
                 work_dir=work_dir,
                 code_maps=code_maps(body, table_name),
                 forces=covered_forces(body),
-                identity=_identity_for(body.code, by.user, submission.pk),
+                identity=_identity_for(body.code, by, submission.pk),
                 age_bands=_age_bands,
                 dry_run=dry_run,
                 progress=progress,

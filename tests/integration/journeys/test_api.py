@@ -1,6 +1,7 @@
 """The submission API with a valid, a revoked and a wrong-body token."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from accounts.models import AuditEvent, Role
 from journeys import actions, refusals
 from journeys.models import ApiToken, Submission
 from tests.factories import accounts as people
-from tests.factories.journeys import HEADERS, crime, write_csv
+from tests.factories.journeys import HEADERS, crime, victim, write_csv
 
 pytestmark = pytest.mark.django_db(databases=["default", "vault"])
 
@@ -48,6 +49,23 @@ def test_valid_token_submits_records(client, secret, lake):
     assert token.token_hash != secret and secret not in token.token_hash
     submission = Submission.objects.get()
     assert (submission.source, submission.submitted_by_label) == ("api", f"api token {token.prefix}")
+
+
+def test_the_audit_log_names_the_token_for_the_vault_entry_of_an_api_submission(client, secret, lake):
+    assert (
+        post(client, secret, {"body": "E23000036", "table": "victims", "records": [victim(1)]}).status_code
+        == 200
+    )
+    label = f"api token {ApiToken.objects.get().prefix}"
+    client.force_login(people.user("admin", role=Role.ADMINISTRATOR, organisation_code="MOJ"))
+    page = client.get("/account/audit-log/", {"who": label}).content.decode()
+    listed = {int(pk) for pk in re.findall(r'data-event="(\d+)"', page)}
+    assert set(AuditEvent.objects.filter(pk__in=listed).values_list("action", flat=True)) == {
+        "submission.create",
+        "identity.register_victims",
+    }
+    numbered = AuditEvent.objects.get(action="identity.register_victims")
+    assert numbered.actor_label == AuditEvent.objects.get(action="submission.create").actor_label == label
 
 
 def test_an_api_answer_carrying_data_is_never_stored(client, secret, lake):

@@ -126,6 +126,13 @@ def test_victims_go_to_the_vault_and_only_the_jjn_to_the_lake(bodies, tmp_path, 
     assert lake("SELECT jjn, age_band FROM crimes") == [(jjn_1, "35-49")]
 
 
+def test_the_vault_entry_of_a_command_line_submission_names_the_command_line(bodies, tmp_path):
+    ingest("--body", "E23000036", str(write_csv(tmp_path / "victims.csv", [victim(1)])))
+    sent = AuditEvent.objects.get(action="submission.create")
+    numbered = AuditEvent.objects.get(action="identity.register_victims")
+    assert (sent.actor_label, numbered.actor_label) == ("command line", "command line")
+
+
 def test_unknown_body_is_refused(bodies, tmp_path):
     from django.core.management.base import CommandError
 
