@@ -4,7 +4,7 @@ placeholder of .env.example or too short stops the service at start-up, not at t
 import base64
 import binascii
 
-from django.core.exceptions import ImproperlyConfigured
+from config.env import SettingError
 
 _HINT = (
     "Hint: run `make install`, which writes .env with fresh random keys, or see docs/operations.md (Secrets)."
@@ -14,7 +14,7 @@ SECRET_KEY_MIN_LENGTH = 32
 
 def secret_key(value: str) -> str:
     if len(value.strip()) < SECRET_KEY_MIN_LENGTH or value.strip() == "change-me":
-        raise ImproperlyConfigured(
+        raise SettingError(
             f"SECRET_KEY must be a random value of at least {SECRET_KEY_MIN_LENGTH} characters. {_HINT}"
         )
     return value
@@ -25,7 +25,7 @@ def vault_master_key(encoded: str) -> bytes:
     try:
         master = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as error:
-        raise ImproperlyConfigured(f"VAULT_KEY is not urlsafe base64. {_HINT}") from error
+        raise SettingError(f"VAULT_KEY is not urlsafe base64. {_HINT}") from error
     if len(master) < 32:
-        raise ImproperlyConfigured(f"VAULT_KEY must encode at least 32 random bytes. {_HINT}")
+        raise SettingError(f"VAULT_KEY must encode at least 32 random bytes. {_HINT}")
     return master

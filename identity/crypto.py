@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from config.env import SettingError
 from config.keys import vault_master_key
 
 _NONCE_BYTES = 12
@@ -56,8 +56,8 @@ def keys() -> VaultKeys:
     return _cached
 
 
-class WrongVaultKey(ImproperlyConfigured):
-    pass
+class WrongVaultKey(SettingError):
+    """The command line prints its message alone (config.cli); a page answers 500 and logs it."""
 
 
 _WRONG_KEY = (
