@@ -91,8 +91,8 @@ def _schema_description(table: Table) -> str:
     )
 
 
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+def _names(names: list[str], joiner: str = "and") -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
 
 
 def _field(standard: Standard, table: Table, name: str) -> dict[str, Any]:
@@ -126,9 +126,30 @@ def _field(standard: Standard, table: Table, name: str) -> dict[str, Any]:
             field["description"] += " (the second year is the year after the first: 2025-26, 1999-00)"
         if table.name == "victims" and column.name == "postcode":
             constraints["pattern"] = POSTCODE_PATTERN
+        if table.name == "events" and column.name == "detail":
+            taken = detail_codes(standard)
+            constraints["enum"] = list(dict.fromkeys(code for codes in taken.values() for code in codes))
+            field["description"] += ". " + _detail_text(taken)
     if constraints:
         field["constraints"] = constraints
     return field
+
+
+def detail_codes(standard: Standard) -> dict[str, tuple[str, ...]]:
+    """The detail codes each event type takes, for the types that take one, in the vocabulary's order."""
+    return {
+        code: tuple(standard.codes[event_type.detail_codelist])
+        for code, event_type in standard.event_types.items()
+        if event_type.detail_codelist
+    }
+
+
+def _detail_text(taken: dict[str, tuple[str, ...]]) -> str:
+    pairs = "; ".join(f"{event_type}: {_names(list(codes), 'or')}" for event_type, codes in taken.items())
+    return (
+        f"Only these event types take a detail, each from its own list ({pairs}); every other event type must "
+        "leave it empty. Which code goes with which type is checked when a file is sent."
+    )
 
 
 def _description(text: str, required_when: str | None) -> str:

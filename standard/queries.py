@@ -96,6 +96,24 @@ def labels(code_version: CodeVersion, name: str) -> dict[str, str]:
     )
 
 
+def event_types_taking_detail(code_version: CodeVersion) -> list[EventType]:
+    """The event types that take a detail code, in the vocabulary's order, each naming the code list of its
+    details (the pairs ingest enforces)."""
+    return list(
+        EventType.objects.filter(code_version=code_version).exclude(detail_codelist="").order_by("position")
+    )
+
+
+def codes_of(code_version: CodeVersion, names: list[str]) -> dict[str, list[Code]]:
+    """The codes of several lists, each in its published order."""
+    found: dict[str, list[Code]] = {name: [] for name in names}
+    for code in Code.objects.filter(code_version=code_version, codelist__in=names).order_by(
+        "codelist", "position"
+    ):
+        found[code.codelist].append(code)
+    return found
+
+
 def columns_using(code_version: CodeVersion, codelist_name: str) -> QuerySet[Column]:
     return Column.objects.filter(code_version=code_version, codelist=codelist_name).select_related("table")
 

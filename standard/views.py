@@ -127,8 +127,14 @@ def table_detail(request: HttpRequest, name: str) -> HttpResponse:
         table = queries.table(code_version, name)
     except Table.DoesNotExist:
         raise Http404(_("There is no such table.")) from None
+    # An event's detail comes from the code list of its type: listed on the detail column's row.
+    detail_takers = queries.event_types_taking_detail(code_version) if name == "events" else []
     columns = [
-        {"column": column, "condition": condition_text(column.required_when) if column.required_when else ""}
+        {
+            "column": column,
+            "condition": condition_text(column.required_when) if column.required_when else "",
+            "detail_takers": detail_takers if column.name == "detail" else [],
+        }
         for column in table.columns.all()
     ]
     return render(
@@ -146,15 +152,26 @@ def codelist_detail(request: HttpRequest, name: str) -> HttpResponse:
         codes = queries.codelist(code_version, name)
     except Code.DoesNotExist:
         raise Http404(_("There is no such code list.")) from None
+    detail_takers = queries.event_types_taking_detail(code_version)
+    # The event types' list shows the detail codes each type takes; a list of detail codes, the types taking it.
+    details: dict[str, dict[str, Any]] = {}
+    if name == "event_type":
+        detail_codes = queries.codes_of(code_version, [taker.detail_codelist for taker in detail_takers])
+        details = {
+            taker.code: {"codelist": taker.detail_codelist, "codes": detail_codes[taker.detail_codelist]}
+            for taker in detail_takers
+        }
     return render(
         request,
         "standard/codelist.html",
         {
             "code_version": code_version,
             "name": name,
-            "codes": codes,
+            "rows": [{"code": code, "detail": details.get(code.code)} for code in codes],
             "grouped": any(code.group for code in codes),
+            "with_details": bool(details),
             "used_by": queries.columns_using(code_version, name),
+            "detail_of": [taker for taker in detail_takers if taker.detail_codelist == name],
         },
     )
 

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -147,6 +148,8 @@ def test_a_proportion_metric_says_what_it_divides(client_with_standard):
         ("/standard/bodies/", 5),
         ("/standard/rights/6/", 5),
         ("/standard/tables/events/", 4),
+        ("/standard/codes/event_type/", 5),
+        ("/standard/codes/withdrawal_stage/", 4),
     ],
 )
 def test_pages_make_a_fixed_number_of_queries(
@@ -157,8 +160,6 @@ def test_pages_make_a_fixed_number_of_queries(
 
 
 def test_every_table_of_the_standard_has_a_caption(client_with_standard):
-    import re
-
     for page in PAGES:
         html = client_with_standard.get(page).content.decode()
         for table in re.findall(r"<table[^>]*>\s*(<\w+)", html):
@@ -171,3 +172,50 @@ def test_the_standard_s_english_only_text_is_marked_as_english_on_welsh_pages(cl
     english = client_with_standard.get(f"/standard/metrics/{metric.id}/").content.decode()
     assert f'<h1 class="govuk-heading-l"><span lang="en">{metric.title}</span></h1>' in welsh
     assert f'<h1 class="govuk-heading-l">{metric.title}</h1>' in english
+
+
+def _row(page: str, code: str) -> str:
+    found = re.search(rf'<tr class="govuk-table__row" id="{code}">(.*?)</tr>', page, re.S)
+    assert found, code
+    return found.group(1)
+
+
+def test_the_event_types_page_shows_the_detail_codes_each_type_takes(client_with_standard):
+    page = client_with_standard.get("/standard/codes/event_type/").content.decode()
+    assert '<th scope="col" class="govuk-table__header">Detail codes</th>' in page
+    withdrew = _row(page, "victim_withdrew")
+    assert "<code>pre_charge</code>, <code>post_charge</code>" in withdrew
+    assert 'href="/standard/codes/withdrawal_stage/"' in withdrew
+    for code, event_type in STANDARD.event_types.items():
+        row = _row(page, code)
+        if event_type.detail_codelist:
+            assert f'href="/standard/codes/{event_type.detail_codelist}/"' in row, code
+            for detail in STANDARD.codes[event_type.detail_codelist]:
+                assert f"<code>{detail}</code>" in row, code
+        else:
+            assert "None: leave detail empty" in row, code
+
+
+def test_a_detail_code_list_names_the_event_type_that_takes_it(client_with_standard):
+    page = client_with_standard.get("/standard/codes/withdrawal_stage/").content.decode()
+    assert "Used by:" in page
+    assert 'href="/standard/tables/events/"><code>events.detail</code></a> when event_type is' in page
+    assert 'href="/standard/codes/event_type/#victim_withdrew"><code>victim_withdrew</code></a>' in page
+    for code, event_type in STANDARD.event_types.items():
+        if event_type.detail_codelist:
+            listed = client_with_standard.get(
+                f"/standard/codes/{event_type.detail_codelist}/"
+            ).content.decode()
+            assert f'href="/standard/codes/event_type/#{code}"' in listed, code
+
+
+def test_the_detail_column_says_which_event_types_take_which_list(client_with_standard):
+    page = client_with_standard.get("/standard/tables/events/").content.decode()
+    detail = page[page.index("<code>detail</code>") :]
+    assert (
+        '<a class="govuk-link" href="/standard/codes/event_type/#victim_withdrew"><code>victim_withdrew</code></a>: '
+        '<a class="govuk-link" href="/standard/codes/withdrawal_stage/">from the withdrawal_stage list</a>'
+    ) in detail
+    assert "Any other event type takes no detail: leave it empty." in detail
+    crimes = client_with_standard.get("/standard/tables/crimes/").content.decode()
+    assert "takes no detail" not in crimes

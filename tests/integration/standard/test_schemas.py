@@ -161,6 +161,21 @@ def test_the_schema_carries_types_keys_and_code_lists(schemas):
     }
 
 
+def test_the_detail_field_lists_every_detail_code_and_says_which_type_takes_it(schemas):
+    standard = load_standard("1")
+    detail = next(field for field in schemas["events"]["fields"] if field["name"] == "detail")
+    takers = {
+        code: event.detail_codelist for code, event in standard.event_types.items() if event.detail_codelist
+    }
+    assert set(takers.values()) >= {"withdrawal_stage"}
+    assert detail["constraints"]["enum"] == [
+        code for codelist in dict.fromkeys(takers.values()) for code in standard.codes[codelist]
+    ]
+    assert "victim_withdrew: pre_charge or post_charge" in detail["description"]
+    assert "suspect_update_due: arrest, interview, release or bail" in detail["description"]
+    assert "every other event type must leave it empty" in detail["description"]
+
+
 # The published schema and ingest judge the same files alike. Each sample is one good row with one value changed,
 # or a good file with its header changed, and whether the standard accepts it.
 JJN = "JJ-7KDA-94FX-HMQ" + check_character("7KDA94FXHMQ")
@@ -251,6 +266,15 @@ SAMPLES = [
             ("2025-26Q1", False),
         ]
     ),
+    # An event's detail: a code of its type's list.
+    Sample(
+        "events",
+        "detail",
+        "pre_charge",
+        True,
+        rows=({"event_type": "victim_withdrew", "detail": "pre_charge"},),
+    ),
+    Sample("events", "detail", "later", False, rows=({"event_type": "victim_withdrew", "detail": "later"},)),
     # A value of only whitespace is empty: allowed where the column is optional, refused where it is required.
     Sample("crimes", "domestic_abuse", "  ", True),
     Sample("victims", "postcode", "   ", True),
