@@ -106,11 +106,12 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
             "trigger_text": crime_fields.get(metric.trigger)
             or (trigger.description if trigger else metric.trigger),
             "trigger_event": trigger,
+            # A response that is a column of the crimes table is named in words, as a trigger is; an event type is
+            # named in words and by its code, which is what a file holds.
             "responses": [
-                {
-                    "code": code,
-                    "text": crime_fields.get(code) or getattr(event_types.get(code), "description", code),
-                }
+                {"code": None, "text": crime_fields[code]}
+                if code in crime_fields
+                else {"code": code, "text": getattr(event_types.get(code), "description", code)}
                 for code in metric.responses
             ],
             "responsible": responsible,

@@ -88,6 +88,17 @@ def test_the_24_hour_metric_counts_elapsed_time(client_with_standard):
     assert "Bank holidays make no difference" in page
 
 
+def test_a_crimes_column_in_a_metric_is_named_in_words_not_by_an_internal_id(client_with_standard):
+    page = client_with_standard.get("/standard/metrics/R2.recorded_24h/").content.decode()
+    assert "the crime is first reported to the police (reported_at in the crimes table)" in page
+    assert "<li>the crime is recorded (recorded_at in the crimes table)</li>" in page
+    for metric_id in STANDARD.metrics:
+        page = client_with_standard.get(f"/standard/metrics/{metric_id}/").content.decode()
+        assert "crime.recorded_at" not in page and "crime.reported_at" not in page, metric_id
+    confirmation = client_with_standard.get("/standard/metrics/R3.confirmation_5wd/").content.decode()
+    assert "(<code>written_confirmation_sent</code>)" in confirmation
+
+
 def test_a_table_page_lists_its_columns(client_with_standard):
     page = client_with_standard.get("/standard/tables/crimes/").content.decode()
     for column in STANDARD.tables["crimes"].column_names:
