@@ -33,6 +33,17 @@ def _crime_fields() -> dict[str, str]:
     }
 
 
+def _responsible_label(body_type: str) -> str:
+    # A police duty falls on the force the crime belongs to (its `force` code), which is BTP or MDP for the crimes
+    # those forces record: not only on the territorial forces that the police_force body type names.
+    if body_type == BodyType.POLICE_FORCE:
+        return _(
+            "The crime's police force: the territorial force of its area, or British Transport Police or "
+            "the Ministry of Defence Police for the crimes they record"
+        )
+    return str(BodyType(body_type).label)
+
+
 @login_not_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
@@ -79,7 +90,7 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
             detail_labels.update(queries.labels(code_version, event_type.detail_codelist))
     responsible = [
         {
-            "label": BodyType(body_type).label,
+            "label": _responsible_label(body_type),
             "condition": (
                 None
                 if definition.responsible_detail is None

@@ -77,9 +77,22 @@ def test_a_metric_with_an_enhanced_deadline_shows_both(client_with_standard):
 
 def test_the_responsible_body_follows_the_detail(client_with_standard):
     page = client_with_standard.get("/standard/metrics/R6.decision_letter/").content.decode()
-    assert "Territorial police force" in page
+    assert "The crime&#x27;s police force" in page
     assert "when the detail is: Police decision to take no further action" in page
     assert "CPS area" in page
+
+
+def test_a_police_duty_falls_on_btp_and_mdp_for_their_crimes_too(client_with_standard):
+    for metric_id, metric in STANDARD.metrics.items():
+        page = client_with_standard.get(f"/standard/metrics/{metric_id}/").content.decode()
+        who = page[page.index("Who is responsible") :]
+        who = who[: who.index("</dd>")]
+        assert "Territorial police force" not in who, metric_id
+        if "police_force" in metric.responsible_body_types:
+            assert (
+                "the territorial force of its area, or British Transport Police or the Ministry of Defence Police "
+                "for the crimes they record"
+            ) in who, metric_id
 
 
 def test_the_24_hour_metric_counts_elapsed_time(client_with_standard):
