@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from accounts.models import Organisation
-from analytics.metrics import OUTPUT_COLUMNS, PeriodError, load_catalogue
+from analytics.metrics import OUTPUT_COLUMNS, PeriodError, load_catalogue, metric_infos
 from analytics.metrics.periods import parse_period
 from analytics.metrics.sql import ALL, BREAKDOWNS
 from compliance import export
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format", choices=["table", "csv"], default="table", help="a readable table (default), or CSV"
         )
-        parser.add_argument("--metric", help="only this metric, e.g. R3.confirmation_5wd")
+        parser.add_argument("--metric", help="only this metric, e.g. R3.confirmation_5wd or DQ.sex_recorded")
         parser.add_argument("--body", help="only this body code, or ALL for area and national totals")
         parser.add_argument("--breakdown", help="only this breakdown, e.g. all or sex")
 
@@ -75,9 +75,9 @@ class Command(BaseCommand):
 def _check_filters(options: dict[str, Any], *, standard_version: str) -> None:
     """A mistyped metric, body or breakdown is said to be one, not answered with no figures."""
     metric, body, breakdown = options["metric"], options["body"], options["breakdown"]
-    known = [item.id for item in load_catalogue(standard_version)]
+    known = list(metric_infos(load_catalogue(standard_version)))  # the catalogue's, then data quality's
     if metric and metric not in known:
-        raise CommandError(f"{metric!r} is not a metric of the catalogue; the metrics are {', '.join(known)}")
+        raise CommandError(f"{metric!r} is not a metric; the metrics are {', '.join(known)}")
     if body and body != ALL and not Organisation.objects.filter(code=body).exists():
         raise CommandError(
             f"{body!r} is not a body code; give a body's code, or {ALL} for area and national totals"

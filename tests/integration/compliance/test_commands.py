@@ -95,7 +95,7 @@ def test_metrics_names_the_quarter_asked_for_in_its_title(submitted):
         (
             "--metric",
             "R3.confirmation",
-            "'R3.confirmation' is not a metric of the catalogue; the metrics are R2.",
+            "'R3.confirmation' is not a metric; the metrics are R2.",
         ),
         ("--body", "E2300036", "'E2300036' is not a body code"),
         ("--breakdown", "gender", "'gender' is not a breakdown; the breakdowns are all, offence_group"),
@@ -105,6 +105,21 @@ def test_metrics_says_a_filter_is_mistyped_rather_than_printing_no_figures(submi
     run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
     with pytest.raises(CommandError, match=re.escape(message)):
         run("metrics", "--period", "2025-26 Q1", "--format", "csv", option, value)
+
+
+def test_metrics_prints_a_data_quality_metric_and_lists_every_metric_with_figures(submitted):
+    run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
+    out = run("metrics", "--period", "2025-26 Q1", "--format", "csv", "--metric", "DQ.unknown_crime")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and {row["metric"] for row in rows} == {"DQ.unknown_crime"}
+    with pytest.raises(CommandError) as refused:
+        run("metrics", "--period", "2025-26 Q1", "--metric", "DQ.unknown")
+    listed = str(refused.value).split("; the metrics are ")[1].split(", ")
+    assert "R12.complaints" in listed and listed[-9:] == [
+        "DQ.sex_recorded", "DQ.ethnicity_recorded", "DQ.disability_recorded", "DQ.dob_recorded",
+        "DQ.no_outcome_90d", "DQ.unknown_crime", "DQ.response_without_trigger", "DQ.future_timestamp",
+        "DQ.before_report",
+    ]  # fmt: skip
 
 
 def test_metrics_stops_quietly_when_its_reader_stops(submitted):
