@@ -6,9 +6,10 @@ from django.views.decorators.http import require_safe
 from accounts.access import RESULT_ROLES, refuse, role_required
 from accounts.models import Role
 from analytics.metrics import metric_infos
+from analytics.metrics.catalogue import COUNT
 from analytics.metrics.periods import PeriodError, parse_period
 from compliance import display, export, queries
-from compliance.charts import Point, trend_chart
+from compliance.charts import Point, count_chart, trend_chart
 from compliance.labels import labels_for
 from compliance.models import ComputationRun
 from compliance.work import STALLED_AFTER, current_work
@@ -120,10 +121,18 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
         raise Http404(_("There is no such figure."))
     labels = labels_for(run.standard_version)
     series = queries.trend_series(run, metric=metric_id, force=force, body=body)
-    chart = trend_chart(
-        [Point(row.period, row.rate, row.ci95_low, row.ci95_high) for row in series],
-        title=_("%(metric)s by quarter, with 95%% intervals") % {"metric": info.title},
-    )
+    is_count = info.kind == COUNT
+    if is_count:
+        # A count has no rate, interval or comparison: the chart and the table beside it give the count.
+        chart = count_chart(
+            [(row.period, row.numerator) for row in series],
+            title=_("%(metric)s by quarter") % {"metric": info.title},
+        )
+    else:
+        chart = trend_chart(
+            [Point(row.period, row.rate, row.ci95_low, row.ci95_high) for row in series],
+            title=_("%(metric)s by quarter, with 95%% intervals") % {"metric": info.title},
+        )
     return render(
         request,
         "compliance/metric.html",
@@ -132,6 +141,7 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
             "run": run,
             "period": period,
             "figure": figure,
+            "is_count": is_count,
             "is_national": figure.force == ALL and figure.body == ALL,
             "series": series,
             "chart": chart,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Role
 from analytics.metrics import OUTPUT_COLUMNS
 from tests.factories import accounts as people
-from tests.factories.journeys import FORCE, return_row, write_csv
+from tests.factories.journeys import FORCE, event, return_row, write_csv
 
 from .conftest import WCU, ingest
 
@@ -323,4 +323,66 @@ def test_each_figure_s_link_and_page_title_name_its_area_body_and_quarter(client
     metric = client.get(link.group(1).replace("&amp;", "&")).content.decode()
     assert re.search(
         f"<title>[^<]+ {dash} Avon and Somerset, [^<]+, 2025-26 Q1 {dash} Justice Journey", metric
+    )
+
+
+@pytest.fixture
+def complaints(submitted, tmp_path):
+    """Two complaints about the force in 2025-26 Q1 and one in the quarter before: a count, not a rate."""
+    complaints = [
+        event(11, event_type="complaint_received", occurred_at="2025-03-03T09:00"),
+        event(12, event_type="complaint_received", occurred_at="2025-05-06T09:00"),
+        event(
+            13,
+            crime_ref="C2",
+            person_ref="P2",
+            event_type="complaint_received",
+            occurred_at="2025-06-02T09:00",
+        ),
+    ]
+    ingest(FORCE, write_csv(tmp_path / "events-complaints.csv", complaints, table="events"))
+    call_command("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15", stdout=None)
+
+
+def test_a_count_s_page_shows_the_count_by_quarter_with_no_rate_interval_or_comparison(client, complaints):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    page = client.get(metric_url("R12.complaints", force=FORCE, body=FORCE))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert re.search(r'data-count><dt class="govuk-summary-list__key">Count</dt><dd[^>]*>2</dd>', text)
+    for said in (
+        "Rate",
+        "95% interval",
+        "99.8% interval",
+        "Better or worse",
+        "data-comparison",
+        "Similar areas",
+        "Trend",
+    ):
+        assert said not in text, said
+    assert "This figure is a count, not a rate" in text
+    chart = re.search(r"<svg class=\"jj-chart\".*?</svg>", text, re.S).group(0)
+    assert '<title id="trend-chart-title">Complaints received by quarter</title>' in chart
+    assert "%</text>" not in chart and chart.count("<rect") == 2  # a count axis; a bar for each quarter
+    axis = re.findall(r'text-anchor="end" fill="#0b0c0c">([^<]*)<', chart)
+    assert axis == ["0", "1", "2", "3", "4"]
+    quarters = re.search(r"The numbers in the chart</caption>(.*?)</table>", text, re.S).group(1)
+    assert re.findall(
+        r'<th scope="row" class="govuk-table__header">([^<]*)</th>\s*<td[^>]*>([^<]*)</td>', quarters
+    ) == [
+        ("2024-25 Q4", "1"),
+        ("2025-26 Q1", "2"),
+    ]
+    assert re.search(r">Sex</th>\s*<td[^>]*>Female</td>\s*<td[^>]*>1</td>\s*</tr>", text)
+
+
+def test_the_list_shows_a_count_under_a_heading_that_says_so(client, complaints):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    text = client.get(
+        reverse("compliance:index"), {"period": "2025-26 Q1", "metric": "R12.complaints", "force": FORCE}
+    ).content.decode()
+    assert ">Rate or count</th>" in text
+    assert re.search(
+        r"Complaints received<span[^>]*>[^<]*</span></a></td>(\s*<td[^>]*>[^<]*</td>){2}\s*<td[^>]*>2</td>",
+        text,
     )

@@ -1,4 +1,4 @@
-from compliance.charts import HEIGHT, Point, trend_chart
+from compliance.charts import HEIGHT, Point, count_chart, trend_chart
 
 
 def test_chart_is_plain_svg_with_a_title_and_one_bar_per_rated_quarter():
@@ -29,3 +29,19 @@ def test_bar_height_follows_the_rate():
 
     assert bar_height(full) == plot
     assert bar_height(half) == plot / 2
+
+
+def test_a_count_chart_has_a_count_axis_up_to_a_round_number_above_the_largest_count():
+    svg = str(
+        count_chart([("2024-25 Q4", 6), ("2025-26 Q1", 12_345), ("2025-26 Q2", None)], title="Complaints")
+    )
+    assert axis_labels(svg) == ["0", "5,000", "10,000", "15,000", "20,000"]
+    assert "%</text>" not in svg and svg.count("<rect") == 2 and "2025-26 Q2" in svg
+    plot = HEIGHT - 16 - 40
+    heights = [float(bar.split('height="')[1].split('"')[0]) for bar in svg.split("<rect")[1:]]
+    assert heights == [round(plot * 6 / 20_000, 1), round(plot * 12_345 / 20_000, 1)]
+    assert axis_labels(str(count_chart([("Q", 6)], title="t"))) == ["0", "2", "4", "6", "8"]
+
+
+def axis_labels(svg: str) -> list[str]:
+    return [text.split("<")[0] for text in svg.split('text-anchor="end" fill="#0b0c0c">')[1:]]
