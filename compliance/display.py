@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from analytics.metrics import MetricInfo
 from analytics.metrics.catalogue import QUALITY
 from analytics.metrics.sql import ALL, CHARACTERISTICS
-from compliance.labels import NOT_RECORDED, Labels
+from compliance.labels import NOT_RECORDED, Labels, metric_title
 from compliance.models import MetricResult
 
 
@@ -15,6 +15,7 @@ from compliance.models import MetricResult
 class Row:
     figure: MetricResult
     info: MetricInfo | None
+    title: str
     area: str
     body: str
 
@@ -45,7 +46,7 @@ def metric_choices(metrics: Iterable[str], infos: Mapping[str, MetricInfo]) -> d
     for metric in ordered:
         info = infos.get(metric)
         kind = "quality" if info is not None and info.kind == QUALITY else "code"
-        choices[kind].append(Choice(metric, info.title if info else metric))
+        choices[kind].append(Choice(metric, metric_title(metric, info)))
     return choices
 
 
@@ -73,6 +74,7 @@ def figure_rows(
         Row(
             result,
             infos.get(result.metric),
+            metric_title(result.metric, infos.get(result.metric)),
             labels.area_of(result.force, result.body),
             labels.body(result.body),
         )

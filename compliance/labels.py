@@ -1,7 +1,9 @@
 """Plain names for the codes in stored figures (areas, bodies, breakdowns and their groups), for the pages.
 
 Names come from the standard the figures were computed under, so a figure reads as it did when it was computed.
-A code the standard does not name is shown as it is.
+A code the standard does not name is shown as it is. The standard's text is in English only: it comes as
+`English`, which the pages mark as English on a page in another language (`{{ name|marked }}`); the project's
+own names (breakdowns, "Not recorded", similar-area groups, the data-quality metrics) are translated.
 """
 
 from dataclasses import dataclass
@@ -10,6 +12,8 @@ from functools import lru_cache
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from analytics.metrics import MetricInfo
+from analytics.metrics.catalogue import QUALITY
 from analytics.metrics.sql import ALL
 from analytics.standard import Standard, available_versions, load_standard
 
@@ -41,6 +45,37 @@ SIMILAR_GROUPS: dict[str, Promise] = {
     "small_mostly_rural": _("Small, mostly rural forces"),
     "specialist": _("Specialist forces"),
 }
+# The titles of the data-quality metrics (analytics/metrics/quality.py, which is free of Django and keeps them
+# in English), by id: they are the project's own text, not the standard's.
+QUALITY_TITLES: dict[str, Promise] = {
+    "DQ.sex_recorded": _("Victims of crimes recorded in the quarter with sex recorded"),
+    "DQ.ethnicity_recorded": _("Victims of crimes recorded in the quarter with ethnicity recorded"),
+    "DQ.disability_recorded": _("Victims of crimes recorded in the quarter with disability recorded"),
+    "DQ.dob_recorded": _("Victims of crimes recorded in the quarter with date of birth recorded"),
+    "DQ.no_outcome_90d": _("Crimes recorded more than 90 days before the cut-off with no outcome"),
+    "DQ.unknown_crime": _("Events whose crime is not known"),
+    "DQ.response_without_trigger": _("Responses with no trigger to answer"),
+    "DQ.future_timestamp": _("Events and crimes dated after the computation"),
+    "DQ.before_report": _(
+        "Events dated before their crime was reported, and crimes recorded before they were reported"
+    ),
+}
+
+
+class English(str):
+    """Text of the standard, which is in English only: marked as English on a page in another language."""
+
+    __slots__ = ()
+
+
+def metric_title(metric: str, info: MetricInfo | None) -> str:
+    """A data-quality metric's title in the page's language (in English if `QUALITY_TITLES` lacks it); a
+    metric of the standard's catalogue has its English title; a metric neither knows, its id."""
+    if metric in QUALITY_TITLES:
+        return str(QUALITY_TITLES[metric])
+    if info is None:
+        return metric
+    return info.title if info.kind == QUALITY else English(info.title)
 
 
 @dataclass(frozen=True)
@@ -63,9 +98,12 @@ class Labels:
         return str(BREAKDOWN_TITLES.get(name, name))
 
     def group(self, breakdown: str, value: str) -> str:
+        """The name the standard's code list gives the group (`English`); "Not recorded" in the page's
+        language; an age band, or a code the standard does not name, as it is."""
         if value == NOT_RECORDED:
             return str(_("Not recorded"))
-        return self.groups.get(breakdown, {}).get(value, value)
+        named = self.groups.get(breakdown, {}).get(value)
+        return value if named is None else English(named)
 
     def group_order(self, breakdown: str) -> dict[str, int]:
         """{code: position} in the breakdown's code list."""

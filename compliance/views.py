@@ -10,7 +10,7 @@ from analytics.metrics.catalogue import COUNT
 from analytics.metrics.periods import PeriodError, parse_period
 from compliance import display, export, queries
 from compliance.charts import Point, count_chart, trend_chart
-from compliance.labels import labels_for
+from compliance.labels import labels_for, metric_title
 from compliance.models import ComputationRun
 from compliance.work import STALLED_AFTER, current_work
 from config.paging import paged
@@ -121,23 +121,25 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
         raise Http404(_("There is no such figure."))
     labels = labels_for(run.standard_version)
     series = queries.trend_series(run, metric=metric_id, force=force, body=body)
+    title = metric_title(metric_id, info)
     is_count = info.kind == COUNT
     if is_count:
         # A count has no rate, interval or comparison: the chart and the table beside it give the count.
         chart = count_chart(
             [(row.period, row.numerator) for row in series],
-            title=_("%(metric)s by quarter") % {"metric": info.title},
+            title=_("%(metric)s by quarter") % {"metric": title},
         )
     else:
         chart = trend_chart(
             [Point(row.period, row.rate, row.ci95_low, row.ci95_high) for row in series],
-            title=_("%(metric)s by quarter, with 95%% intervals") % {"metric": info.title},
+            title=_("%(metric)s by quarter, with 95%% intervals") % {"metric": title},
         )
     return render(
         request,
         "compliance/metric.html",
         {
             "info": info,
+            "title": title,
             "run": run,
             "period": period,
             "figure": figure,

@@ -386,3 +386,38 @@ def test_the_list_shows_a_count_under_a_heading_that_says_so(client, complaints)
         r"Complaints received<span[^>]*>[^<]*</span></a></td>(\s*<td[^>]*>[^<]*</td>){2}\s*<td[^>]*>2</td>",
         text,
     )
+
+
+def test_welsh_pages_mark_the_standard_s_english_text_and_not_the_project_s_own(client, computed):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    listed = client.get("/cy/compliance/", {"period": "2025-26 Q1"}).content.decode()
+    confirmation = "Written confirmation of the crime within 5 working days"
+    sex = "Victims of crimes recorded in the quarter with sex recorded"
+    # The standard's metric titles, in the filter (an option holds no span) and in the list.
+    assert f'<option value="R3.confirmation_5wd" lang="en">{confirmation}</option>' in listed
+    assert f'<span lang="en">{confirmation}</span><span class="govuk-visually-hidden">' in listed
+    # The data-quality titles are the project's own text, translated like the rest of the page.
+    assert f'<option value="DQ.sex_recorded">{sex}</option>' in listed
+    assert f'">{sex}<span class="govuk-visually-hidden">' in listed
+
+    page = client.get(
+        "/cy/compliance/R3.confirmation_5wd/", {"period": "2025-26 Q1", "force": FORCE, "body": FORCE}
+    ).content.decode()
+    assert f'<h1 class="govuk-heading-l"><span lang="en">{confirmation}</span></h1>' in page
+    assert f"<title>{confirmation} \N{EN DASH}" in page  # a title holds no markup
+    groups = set(
+        re.findall(r'<th scope="row" class="govuk-table__header">[^<]*</th>\s*<td[^>]*>(.*?)</td>', page)
+    )
+    assert {
+        '<span lang="en">Female</span>',
+        '<span lang="en">Male</span>',
+        '<span lang="en">No</span>',
+        '<span lang="en">Violence against the person</span>',
+        '<span lang="en">White</span>',
+        "35-49",  # an age band is numbers, in no language
+    } <= groups
+
+    quality = client.get(
+        "/cy/compliance/DQ.sex_recorded/", {"period": "2025-26 Q1", "force": FORCE, "body": FORCE}
+    ).content.decode()
+    assert f'<h1 class="govuk-heading-l">{sex}</h1>' in quality

@@ -2,7 +2,7 @@
 
 from analytics.metrics import metric_infos
 from compliance import display
-from compliance.labels import labels_for
+from compliance.labels import English, labels_for
 from compliance.models import MetricResult
 
 ALL = "ALL"
@@ -118,3 +118,29 @@ def test_breakdown_groups_carry_the_standard_s_names_in_its_order_with_not_recor
 def test_similar_area_groups_have_names_and_a_new_group_reads_plainly():
     assert LABELS.similar_group("small_mostly_rural") == "Small, mostly rural forces"
     assert LABELS.similar_group("coastal_towns") == "coastal towns"
+
+
+def test_every_data_quality_title_is_translatable_and_reads_as_the_engine_s_in_english():
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    from analytics.metrics.quality import QUALITY_METRICS
+    from compliance.labels import QUALITY_TITLES, metric_title
+
+    assert set(QUALITY_TITLES) == {metric.id for metric in QUALITY_METRICS}
+    infos = metric_infos()
+    with translation.override("en"):
+        for metric in QUALITY_METRICS:
+            assert isinstance(QUALITY_TITLES[metric.id], Promise)
+            assert str(QUALITY_TITLES[metric.id]) == metric.title
+            assert metric_title(metric.id, infos[metric.id]) == metric.title
+            assert not isinstance(metric_title(metric.id, infos[metric.id]), English)
+    assert isinstance(metric_title("R3.confirmation_5wd", infos["R3.confirmation_5wd"]), English)
+
+
+def test_the_standard_s_group_names_are_its_english_text_and_the_project_s_own_are_not():
+    assert isinstance(LABELS.group("sex", "F"), English) and LABELS.group("sex", "F") == "Female"
+    assert isinstance(LABELS.group("domestic_abuse", "Y"), English)
+    assert isinstance(LABELS.group("offence_group", "theft"), English)
+    assert not isinstance(LABELS.group("sex", "unknown"), English)
+    assert not isinstance(LABELS.group("age_band", "18-24"), English)
