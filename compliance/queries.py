@@ -78,26 +78,48 @@ def figures(
     return results
 
 
-def visible(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResult]:
-    """What `user` may see: their bodies' figures; a local reviewer their areas' bodies and totals, in their
-    own areas; a national analyst everything. National totals are the comparator for every figure and
-    visible to all."""
+# The figures a user may see, as (bodies, areas) pairs: a figure is theirs to see when its body is among one
+# pair's bodies and its area among that pair's areas (any area, for None). None for everything.
+Remit = list[tuple[frozenset[str], frozenset[str] | None]] | None
+
+
+def _remit(user: User) -> Remit:
+    """Their bodies' figures; a local reviewer their areas' bodies and totals, in their own areas; a national
+    analyst everything. National totals are the comparator for every figure and visible to all."""
     if can_view_national(user):
-        return results
+        return None
     codes = visible_body_codes(user)
     if not codes:
-        return results.none()
-    allowed = Q(body__in=codes) | Q(force=ALL, body=ALL)
+        return []
+    national = (frozenset({ALL}), frozenset({ALL}))
     if user.role == Role.LOCAL_REVIEWER:
         # A body that serves several areas (a CPS area, a probation region) is shown for the reviewer's own
         # areas and as a whole, never for another local policing body's area.
         forces = area_force_codes(user)
-        allowed = (
-            Q(body__in=codes, force__in=[*forces, ALL])
-            | Q(force=ALL, body=ALL)
-            | Q(body=ALL, force__in=forces)
-        )
+        return [(codes, forces | {ALL}), national, (frozenset({ALL}), forces)]
+    return [(codes, None), national]
+
+
+def visible(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResult]:
+    """What `user` may see of `results` (see `_remit`)."""
+    remit = _remit(user)
+    if remit is None:
+        return results
+    if not remit:
+        return results.none()
+    allowed = Q()
+    for bodies, areas in remit:
+        allowed |= Q(body__in=bodies) & (Q() if areas is None else Q(force__in=areas))
     return results.filter(allowed)
+
+
+def may_see(user: User, *, force: str, body: str) -> bool:
+    """Whether a figure of `body` in `force` would be `user`'s to see, whether or not there is one: asked of
+    the address alone, so that a refusal never tells that another body's figure exists."""
+    remit = _remit(user)
+    return remit is None or any(
+        body in bodies and (areas is None or force in areas) for bodies, areas in remit
+    )
 
 
 def listed(user: User, results: QuerySet[MetricResult]) -> QuerySet[MetricResult]:

@@ -104,18 +104,18 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
     info = metric_infos().get(metric_id)
     if info is None:
         raise Http404(_("There is no such metric."))
-    period, run = _period_and_run(request)
-    if run is None:
-        raise Http404(_("No figures have been computed for this period."))
     force = request.GET.get("force", ALL)
     body = request.GET.get("body", ALL)
-    whole = queries.figures(run, period=period, metric=metric_id, force=force, body=body)
-    visible = queries.visible(request.user, whole)  # type: ignore[arg-type]
-    if whole.exists() and not visible.exists():
+    # Refused from the address alone, before anything is read: the same answer whether or not the figure exists.
+    if not queries.may_see(request.user, force=force, body=body):  # type: ignore[arg-type]
         return refuse(
             request, reason="compliance figures of another body", detail={"body": body, "force": force}
         )
-    breakdowns = list(visible)
+    period, run = _period_and_run(request)
+    if run is None:
+        raise Http404(_("No figures have been computed for this period."))
+    whole = queries.figures(run, period=period, metric=metric_id, force=force, body=body)
+    breakdowns = list(queries.visible(request.user, whole))  # type: ignore[arg-type]
     figure = next((row for row in breakdowns if row.breakdown == "all"), None)
     if figure is None:
         raise Http404(_("There is no such figure."))

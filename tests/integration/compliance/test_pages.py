@@ -421,3 +421,57 @@ def test_welsh_pages_mark_the_standard_s_english_text_and_not_the_project_s_own(
         "/cy/compliance/DQ.sex_recorded/", {"period": "2025-26 Q1", "force": FORCE, "body": FORCE}
     ).content.decode()
     assert f'<h1 class="govuk-heading-l">{sex}</h1>' in quality
+
+
+def test_another_body_s_figure_is_refused_alike_whether_or_not_it_exists(client, computed):
+    signed_in(client, "wcu", role=Role.ANALYST, organisation=WCU)
+    existing = client.get(metric_url("R3.confirmation_5wd", force=FORCE, body=FORCE))
+    missing = client.get(metric_url("R7.vps_read", force=FORCE, body=FORCE))
+    nowhere = client.get(metric_url("R3.confirmation_5wd", force="E23000001", body="E23000001"))
+    assert existing.status_code == missing.status_code == nowhere.status_code == 403
+    main = [
+        re.search(r"<main.*</main>", page.content.decode(), re.S).group(0)
+        for page in (existing, missing, nowhere)
+    ]
+    assert main[0] == main[1] == main[2]  # the same page (its script nonces aside)
+    refused = AuditEvent.objects.filter(action="access.refused", outcome="refused").order_by("pk")
+    assert [(event.target, event.detail) for event in refused] == [
+        ("/compliance/R3.confirmation_5wd/", {"body": FORCE, "force": FORCE}),
+        ("/compliance/R7.vps_read/", {"body": FORCE, "force": FORCE}),
+        ("/compliance/R3.confirmation_5wd/", {"body": "E23000001", "force": "E23000001"}),
+    ]
+    # Their own body's figure that does not exist is simply not there.
+    assert client.get(metric_url("R7.vps_read", force=FORCE, body=WCU)).status_code == 404
+
+
+def test_who_may_open_a_figure_is_exactly_who_sees_it_in_the_list(bodies):
+    from datetime import date
+    from itertools import product
+
+    from django.utils import timezone
+
+    from compliance.models import ComputationRun, MetricResult
+    from compliance.queries import may_see, visible
+
+    people.organisation("E23000035", name="Devon and Cornwall")
+    people.organisation("CPS-SW", kind="cps_area", name="CPS South West", forces=[FORCE, "E23000035"])
+    run = ComputationRun.objects.create(
+        period="2025-26 Q1", periods=["2025-26 Q1"], cutoff=date(2025, 8, 15), as_of=timezone.now(),
+        standard_version="1", engine="duckdb", requested_by_label="test",
+    )  # fmt: skip
+    pairs = list(product([FORCE, "E23000035", "ALL"], [FORCE, "E23000035", "CPS-SW", WCU, "ALL"]))
+    for force, body in pairs:
+        MetricResult.objects.create(
+            run=run, metric="R6.decision_5wd", force=force, body=body, period="2025-26 Q1", breakdown="all",
+            breakdown_value="all", source="events", numerator=1, denominator=2,
+        )  # fmt: skip
+    users = [
+        people.user("analyst", role=Role.ANALYST, organisation_code=FORCE),
+        people.user("wcu", role=Role.ANALYST, organisation_code=WCU),
+        people.user("cps", role=Role.SUBMITTER, organisation_code="CPS-SW"),
+        people.user("pcc", role=Role.LOCAL_REVIEWER, organisation_code="LPB-E23000036"),
+        people.user("nat", role=Role.NATIONAL_ANALYST, organisation_code="MOJ"),
+    ]
+    for user in users:
+        seen = set(visible(user, MetricResult.objects.all()).values_list("force", "body"))
+        assert seen == {(f, b) for f, b in pairs if may_see(user, force=f, body=b)}, user.username
