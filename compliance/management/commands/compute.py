@@ -8,6 +8,7 @@ from analytics.metrics import MetricsError, PeriodError
 from analytics.metrics.periods import parse_period
 from analytics.metrics.statistics import load_similar_areas
 from compliance.actions import compute_compliance
+from compliance.management.output import quiet_when_the_reader_stops
 from compliance.models import Engine
 
 
@@ -65,11 +66,13 @@ class Command(BaseCommand):
             )
         except (MetricsError, ValueError) as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(
-            f"Computed {run.row_count} figures for {', '.join(run.periods)} with cut-off {run.cutoff} "
-            f"on {run.engine} from {len(run.submissions)} submissions (run {run.pk})."
-        )
-        for body, metric, period in run.superseded:
+        # The run is stored: a reader that stops early (`| head`) changes nothing.
+        with quiet_when_the_reader_stops(self.stdout):
             self.stdout.write(
-                f"  {body} {metric} {period}: the body's return replaced the figure from its crimes and events."
+                f"Computed {run.row_count} figures for {', '.join(run.periods)} with cut-off {run.cutoff} "
+                f"on {run.engine} from {len(run.submissions)} submissions (run {run.pk})."
             )
+            for body, metric, period in run.superseded:
+                self.stdout.write(
+                    f"  {body} {metric} {period}: the body's return replaced the figure from its crimes and events."
+                )

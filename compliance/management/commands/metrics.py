@@ -1,12 +1,8 @@
 import csv
-import io
-import os
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
 from accounts.models import Organisation
@@ -14,6 +10,7 @@ from analytics.metrics import OUTPUT_COLUMNS, PeriodError, load_catalogue, metri
 from analytics.metrics.periods import parse_period
 from analytics.metrics.sql import ALL, BREAKDOWNS
 from compliance import export
+from compliance.management.output import PipedConsole, quiet_when_the_reader_stops
 from compliance.queries import figures, latest_run
 
 
@@ -44,17 +41,13 @@ class Command(BaseCommand):
         rows = figures(
             run, period=period, metric=options["metric"], body=options["body"], breakdown=options["breakdown"]
         )
-        try:
+        with quiet_when_the_reader_stops(self.stdout):
             if options["format"] == "csv":
                 self._write_csv(rows)
             else:
                 self._write_table(
                     rows, run_label=f"{period} (cut-off {run.cutoff}, {run.engine}, run {run.pk})"
                 )
-            self.stdout.flush()
-        except BrokenPipeError:
-            # The reader stopped early (`| head`): what it took was written; nothing more to say.
-            _quiet_stdout()
 
     def _write_csv(self, rows: Any) -> None:
         csv.writer(self.stdout, lineterminator="\n").writerows(export.rows(export.values(rows)))
@@ -67,7 +60,7 @@ class Command(BaseCommand):
                 *(export.cell(getattr(row, column), rates_as_fractions=False) for column in OUTPUT_COLUMNS)
             )
             count += 1
-        console = Console(file=self.stdout, width=220, force_terminal=False, color_system=None)  # type: ignore[arg-type]
+        console = PipedConsole(file=self.stdout, width=220, force_terminal=False, color_system=None)  # type: ignore[arg-type]
         console.print(table)
         console.print(f"{count} figures. Rates are met / (met + late + missed); pending is left out.")
 
@@ -84,14 +77,3 @@ def _check_filters(options: dict[str, Any], *, standard_version: str) -> None:
         )
     if breakdown and breakdown not in BREAKDOWNS:
         raise CommandError(f"{breakdown!r} is not a breakdown; the breakdowns are {', '.join(BREAKDOWNS)}")
-
-
-def _quiet_stdout() -> None:
-    """Points standard output at the null device, so that Python's own flush at exit does not fail again."""
-    try:
-        target = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, target)
-    os.close(devnull)

@@ -122,13 +122,22 @@ def test_metrics_prints_a_data_quality_metric_and_lists_every_metric_with_figure
     ]  # fmt: skip
 
 
-def test_metrics_stops_quietly_when_its_reader_stops(submitted):
-    class Closed(io.StringIO):
-        def write(self, text: str) -> int:
-            raise BrokenPipeError(32, "Broken pipe")
+class Closed(io.StringIO):
+    """Standard output whose reader has stopped (`| head`)."""
 
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("output", ["csv", "table"])
+def test_metrics_stops_quietly_when_its_reader_stops(submitted, output):
     run("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15")
-    call_command("metrics", "--period", "2025-26 Q1", "--format", "csv", stdout=Closed())
+    call_command("metrics", "--period", "2025-26 Q1", "--format", output, stdout=Closed())  # no exit 1
+
+
+def test_compute_stops_quietly_when_its_reader_stops_and_keeps_what_it_computed(submitted):
+    call_command("compute", "--period", "2025-26 Q1", "--cutoff", "2025-08-15", stdout=Closed())
+    assert ComputationRun.objects.get().row_count == MetricResult.objects.count() > 0
 
 
 def test_metrics_before_any_computation_says_what_to_do(bodies):
