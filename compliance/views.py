@@ -10,6 +10,7 @@ from analytics.metrics.catalogue import COUNT
 from analytics.metrics.periods import PeriodError, parse_period
 from compliance import display, export, queries
 from compliance.charts import Point, count_chart, trend_chart
+from compliance.forms import FigureFilterForm
 from compliance.labels import labels_for, metric_title
 from compliance.models import ComputationRun
 from compliance.work import STALLED_AFTER, current_work
@@ -55,12 +56,19 @@ def index(request: HttpRequest) -> HttpResponse:
     metrics: list[str] = []
     areas: list[str] = []
     labels = None
+    form = None
     if run is not None:
         labels = labels_for(run.standard_version)
         visible = queries.listed(request.user, queries.figures(run, period=period, breakdown="all"))  # type: ignore[arg-type]
         metrics, areas = queries.choices(visible)
-        visible = queries.narrowed(visible, metric=chosen_metric, force=chosen_area)
-        rows = display.figure_rows(visible, infos, labels)
+        form = FigureFilterForm(
+            {"metric": chosen_metric, "force": chosen_area},
+            metrics=sorted({*infos, *metrics}),
+            areas=sorted({*labels.areas, ALL, *areas}),
+        )
+        if form.is_valid():  # an unknown metric or area is said beside its filter, with no figures
+            visible = queries.narrowed(visible, metric=chosen_metric, force=chosen_area)
+            rows = display.figure_rows(visible, infos, labels)
     listed = paged(request, rows, FIGURES_PER_PAGE)
     return render(
         request,
@@ -73,7 +81,8 @@ def index(request: HttpRequest) -> HttpResponse:
             **listed,
             "metric_choices": display.metric_choices(metrics, infos),
             "area_choices": display.area_choices(areas, labels) if labels else [],
-            "show_filters": len(metrics) > 1 or len(areas) > 1,
+            "show_filters": len(metrics) > 1 or len(areas) > 1 or bool(form and form.errors),
+            "form": form,
             "chosen_metric": chosen_metric,
             "chosen_area": chosen_area,
         },

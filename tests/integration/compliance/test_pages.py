@@ -475,3 +475,39 @@ def test_who_may_open_a_figure_is_exactly_who_sees_it_in_the_list(bodies):
     for user in users:
         seen = set(visible(user, MetricResult.objects.all()).values_list("force", "body"))
         assert seen == {(f, b) for f, b in pairs if may_see(user, force=f, body=b)}, user.username
+
+
+@pytest.mark.parametrize(
+    ("asked", "field", "message"),
+    [
+        ({"metric": "NOPE"}, "metric", "NOPE is not a metric: choose one from the list"),
+        ({"force": "NOPE"}, "force", "NOPE is not an area: choose one from the list"),
+    ],
+)
+def test_an_unknown_metric_or_area_in_the_address_is_said_beside_its_filter(
+    client, computed, asked, field, message
+):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    page = client.get(reverse("compliance:index"), {"period": "2025-26 Q1", **asked})
+    text = page.content.decode()
+    assert "<title>Error: Compliance with the Victims' Code" in text
+    assert f'<li><a href="#{field}">{message}</a></li>' in text  # the error summary, linked to the filter
+    assert (
+        f'<p id="{field}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> '
+        f"{message}</p>" in text
+    )
+    assert (
+        f'class="govuk-select govuk-select--error" id="{field}" name="{field}" aria-describedby="{field}-error"'
+        in text
+    )
+    assert "There are no figures for the bodies you can see" not in text and not figure_rows(text)
+
+
+def test_a_known_area_with_nothing_to_see_is_not_an_error(client, computed):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    text = client.get(
+        reverse("compliance:index"),
+        {"period": "2025-26 Q1", "metric": "DQ.unknown_crime", "force": "E23000001"},
+    ).content.decode()
+    assert "There is a problem" not in text
+    assert "There are no figures for the bodies you can see in this quarter." in text
