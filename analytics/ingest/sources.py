@@ -1,7 +1,8 @@
 """Turns a submitted file (CSV, XLSX, Parquet) or a list of JSON records into one DuckDB view.
 
-The view, `raw_input`, has the file's columns as VARCHAR (an empty cell is NULL) and `_row`, the 1-based
-number of the data record (for CSV, left empty and numbered as the rows stream out, see `numbered_in_order`).
+The view, `raw_input`, has the file's columns as VARCHAR (an empty cell is NULL; a value of only whitespace is
+made empty where it is checked, `validate.blank_as_empty_sql`) and `_row`, the 1-based number of the data
+record (for CSV, left empty and numbered as the rows stream out, see `numbered_in_order`).
 CSV and Parquet are read by DuckDB as a stream. An XLSX workbook's first sheet is read whole into memory by
 python-calamine (which cannot read a sheet in parts; openpyxl's streaming reader is twenty times slower), so a
 sheet over MAX_XLSX_ROWS rows is refused before it is read; its rows are then copied to a Parquet scratch file.

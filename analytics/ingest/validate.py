@@ -33,6 +33,9 @@ JJN_ALPHABET = jjn.ALPHABET
 # Text a spreadsheet would run as a formula; and text starting with an apostrophe, so that the apostrophe added
 # to the first is the only one ever added, and `unescape_formula` gives back exactly what was sent.
 _FORMULA_PATTERN = r"^[=+\-@\t\r\x27]"
+# Whitespace as Python's `str.isspace` has it: tab to carriage return, the separators \x1c to \x1f, next line,
+# and every Unicode space separator (the no-break spaces included). A value made only of it is empty.
+_BLANK_PATTERN = r"[\t-\r\x{1c}-\x{1f}\x{85}\p{Z}]*"
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +126,18 @@ def mapped_sql(column: Column, code_map: Mapping[str, str] | None, source: str) 
         f"WHEN {literal(local)} THEN {literal(standard)}" for local, standard in sorted(code_map.items())
     )
     return f"CASE {source} {cases} ELSE {source} END"
+
+
+def blank_as_empty_sql(value: str) -> str:
+    """`value`, or NULL when it is made only of whitespace, which counts as empty wherever it is written.
+
+    Only a value starting with a control character, a space or a character beyond ASCII can be blank: a byte
+    comparison picks those out, and the pattern is matched on them alone (several times cheaper than on all).
+    """
+    return (
+        f"CASE WHEN ({value} < '!' OR {value} >= chr(128)) AND regexp_full_match({value}, '{_BLANK_PATTERN}') "
+        f"THEN NULL ELSE {value} END"
+    )
 
 
 def local_date_column(name: str) -> str:
@@ -395,7 +410,7 @@ def checked_sql(
     """
     latest = today + timedelta(days=366)
     raw = [
-        f"{quote(c.name) if c.name in header else 'CAST(NULL AS VARCHAR)'} AS r_{c.name}"
+        f"{blank_as_empty_sql(quote(c.name)) if c.name in header else 'CAST(NULL AS VARCHAR)'} AS r_{c.name}"
         for c in schema.columns
     ]
     mapped = [f"{mapped_sql(c, code_maps.get(c.name), 'r_' + c.name)} AS m_{c.name}" for c in schema.columns]

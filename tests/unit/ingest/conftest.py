@@ -18,10 +18,12 @@ class Store:
         self.standard = load_standard("1")
         self.vault: dict[str, str] = {}
         self.details: dict[str, tuple] = {}
+        self.registered: list[dict] = []  # every record handed to the vault, as it was handed
 
     def identity(self, records: list[dict]) -> dict[str, tuple[str, bool]]:
         """A stand-in for the vault: numbers in order, and a correction when a person's details change."""
         answer = {}
+        self.registered.extend(records)
         for record in records:
             number = record["jjn"] or self.vault.get(record["person_ref"]) or f"JJN-{len(self.vault) + 1}"
             details = tuple(
@@ -35,6 +37,13 @@ class Store:
 
     def send(self, path: Path, *, table: str | None = None, body: str = FORCE, **options) -> IngestResult:
         name = table or path.name.split("-")[0].split(".")[0]
+        return self._ingest(name, body, path=path, file_name=path.name, **options)
+
+    def send_records(self, table: str, records: list[dict], *, body: str = FORCE, **options) -> IngestResult:
+        """Records as the API sends them (JSON objects, a field left out being empty)."""
+        return self._ingest(table, body, records=records, file_name=f"api-{table}.json", **options)
+
+    def _ingest(self, table: str, body: str, **options) -> IngestResult:
         submission = self.next_submission
         self.next_submission += 1
         work = self.root / f"work-{submission}"
@@ -42,9 +51,7 @@ class Store:
         try:
             return ingest(
                 con,
-                path=path,
-                file_name=path.name,
-                schema=table_schema(self.standard, name),
+                schema=table_schema(self.standard, table),
                 body=body,
                 submission=submission,
                 lake_dir=self.lake,

@@ -6,11 +6,33 @@ import pytest
 
 from analytics.ingest import FileRejected
 from identity import jjn
-from tests.factories.journeys import HEADERS, crime, event, return_row, victim, write_csv
+from tests.factories.journeys import (
+    HEADERS,
+    crime,
+    event,
+    return_row,
+    victim,
+    write_csv,
+    write_parquet,
+    write_xlsx,
+)
+
+FORMATS = ("csv", "xlsx", "parquet", "records")
 
 
 def errors_of(result) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.reason) for e in result.first_errors]
+
+
+def send_as(store, tmp_path, kind: str, table: str, rows: list[dict]):
+    """`rows` sent as a file of the kind given, or as API records."""
+    if kind == "csv":
+        return store.send(write_csv(tmp_path / f"{table}.csv", rows))
+    if kind == "xlsx":
+        return store.send(write_xlsx(tmp_path / f"{table}.xlsx", rows, table=table))
+    if kind == "parquet":
+        return store.send(write_parquet(tmp_path / f"{table}.parquet", rows, table=table))
+    return store.send_records(table, rows)
 
 
 def test_good_file_is_accepted_whole(store, tmp_path):
@@ -66,6 +88,46 @@ def test_required_value_missing(store, tmp_path):
     result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, offence_group="")]))
     assert (result.accepted, result.rejected) == (1, 1)
     assert errors_of(result) == [(2, "offence_group", "is required and is empty")]
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_value_of_only_whitespace_is_empty_in_every_format(store, tmp_path, kind):
+    rows = [
+        crime(1, crime_ref="   ", person_ref="  ", offence_group="\t"),
+        # Optional values of only whitespace (a tab, a no-break space) are stored as empty.
+        crime(2, domestic_abuse=" \t ", outcome_type="\u00a0", outcome_date=" "),
+        crime(3, enhanced_rights="Y", enhanced_reason="  "),
+    ]
+    result = send_as(store, tmp_path, kind, "crimes", rows)
+    assert errors_of(result) == [
+        (1, "crime_ref", "is required and is empty"),
+        (1, "offence_group", "is required and is empty"),
+        (1, "person_ref", "is required and is empty"),
+        (3, "enhanced_reason", "is required when enhanced_rights is Y"),
+    ]
+    assert [e.value for e in result.first_errors] == ["", "", "", ""]
+    assert store.query("SELECT crime_ref, domestic_abuse, outcome_type, outcome_date FROM crimes") == [
+        ("C2", None, None, None)
+    ]
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_victim_name_or_jjn_of_only_whitespace_is_empty(store, tmp_path, kind):
+    rows = [
+        victim(1, given_name=" "),
+        victim(2, family_name="\u2003", jjn="  "),  # an em space; a blank JJN is no JJN
+        victim(3, given_name=" ", family_name=" ", jjn="JJ-7KDA-94FX-HMQF", postcode=" ", email=" "),
+    ]
+    result = send_as(store, tmp_path, kind, "victims", rows)
+    assert [(e.row, e.column, e.value) for e in result.first_errors] == [
+        (1, "given_name", ""),
+        (2, "family_name", ""),
+    ]
+    assert all(e.reason.startswith("is required when jjn is empty") for e in result.first_errors)
+    assert result.accepted == 1
+    [registered] = store.registered
+    assert (registered["person_ref"], registered["jjn"]) == ("P3", "JJ-7KDA-94FX-HMQF")
+    assert [registered[name] for name in ("given_name", "family_name", "postcode", "email")] == [None] * 4
 
 
 def test_code_not_in_list_is_reported_with_value(store, tmp_path):
@@ -267,3 +329,17 @@ def test_personal_values_are_never_repeated_in_errors(store, tmp_path):
     assert (error.column, error.value) == ("date_of_birth", "")
     assert "personal data" in error.reason
     assert "17/05/1980" not in result.report_csv.read_text()
+
+
+def test_whitespace_is_what_python_calls_whitespace_and_nothing_else():
+    import duckdb
+
+    from analytics.ingest.validate import blank_as_empty_sql
+
+    blank = [chr(code) for code in range(0x3001) if chr(code).isspace()]
+    # Not whitespace: a zero-width space, a word joiner, a letter, NUL's neighbour, and text around spaces.
+    kept = ["\u200b", "\u2060", "a", "\x01", "\u00a0x", " x ", "-", "!"]
+    values = [*blank, " ".join(blank), *kept]
+    con = duckdb.connect()
+    found = con.execute(f"SELECT [{blank_as_empty_sql('v')} FOR v IN ?]", [values]).fetchone()[0]
+    assert found == [None] * (len(blank) + 1) + kept
