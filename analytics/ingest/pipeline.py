@@ -108,15 +108,20 @@ def ingest(
     con.execute(validate.macros_sql())
     report("reading", 0.0)
     if records is not None:
-        header = sources.load_records(con, list(records), schema)
+        loaded = sources.Loaded(sources.load_records(con, list(records), schema))
     elif path is not None:
-        header = sources.load(con, Path(path), schema, work_dir, file_name)
+        loaded = sources.load(con, Path(path), schema, work_dir, file_name)
     else:
         raise ValueError("give a path or records")
     kind = "records" if path is None else sources.file_format(Path(path).name)
     result = IngestResult(file=file_name, table=schema.name, dry_run=dry_run)
     checked = validate.checked_sql(
-        schema, header, code_maps or {}, today=today or date.today(), forces=forces
+        schema,
+        loaded.header,
+        code_maps or {},
+        today=today or date.today(),
+        forces=forces,
+        typed_timestamps=loaded.typed_timestamps,
     )
     con.execute(f"CREATE OR REPLACE TEMP VIEW {validate.CHECKED_TABLE} AS {checked}")
     watch = report if progress else None

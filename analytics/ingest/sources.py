@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -112,16 +113,26 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What `load` found: the file's header, and the columns it held as typed timestamps (a Parquet TIMESTAMP
+    column), which `raw_input` gives as text at their own precision, to the microsecond: they were never
+    written by hand, so the rule on how a timestamp is written does not apply to them."""
+
+    header: list[str]
+    typed_timestamps: frozenset[str] = frozenset()
+
+
 def load(
     con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, work_dir: Path, name: str | None = None
-) -> list[str]:
+) -> Loaded:
     """Creates the `raw_input` view over the file at `path` (sent as `name`, which a refusal may quote rather
-    than where the file is kept); returns the header. Raises FileRejected."""
+    than where the file is kept). Raises FileRejected."""
     kind = file_format(path.name)
     if kind == "csv":
-        return _load_csv(con, path, schema)
+        return Loaded(_load_csv(con, path, schema))
     if kind == "xlsx":
-        return _load_xlsx(con, path, schema, work_dir)
+        return Loaded(_load_xlsx(con, path, schema, work_dir))
     return _load_parquet(con, path, schema, name or path.name)
 
 
@@ -388,7 +399,7 @@ def _parquet_error(error: Exception, path: Path | None, name: str | None) -> Fil
     return FileRejected(f"the file cannot be read as Parquet ({cause})")
 
 
-def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, name: str) -> list[str]:
+def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, name: str) -> Loaded:
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
     except duckdb.Error as error:
@@ -403,14 +414,17 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchem
         con, path, name, [str(row[0]) for row in described if str(row[1]).upper() == "VARCHAR"]
     )
     selects = []
+    typed: set[str] = set()
     for name, column_type, *_ in described:
         kind = str(column_type).upper()
         if kind == "BOOLEAN":  # as in a workbook: true and false are Y and N
             expression = f"CASE WHEN {quote(name)} THEN 'Y' WHEN NOT {quote(name)} THEN 'N' END"
         elif kind == "TIMESTAMP WITH TIME ZONE":
             expression = f"strftime(timezone('UTC', {quote(name)}), '%Y-%m-%dT%H:%M:%S.%fZ')"
+            typed.add(name)
         elif kind.startswith("TIMESTAMP"):
             expression = f"strftime({quote(name)}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%f')"
+            typed.add(name)
         elif kind == "DATE":
             expression = f"strftime({quote(name)}, '%Y-%m-%d')"
         else:
@@ -420,7 +434,7 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchem
         f"CREATE OR REPLACE TEMP VIEW {RAW_VIEW} AS SELECT file_row_number + 1 AS _row, {', '.join(selects)} "
         f"FROM read_parquet({literal(str(path))}, file_row_number=true)"
     )
-    return header
+    return Loaded(header, frozenset(typed))
 
 
 def _refuse_parquet_nul(

@@ -3,7 +3,7 @@ the reason it was refused (NULL when the value is good). Each step is a small fu
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -22,7 +22,19 @@ EARLIEST = date(2000, 1, 1)
 EARLIEST_BIRTH = date(1900, 1, 1)
 MAX_TEXT = 200
 MAX_REFERENCE = 100
-_TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?$"
+# A timestamp as the standard writes it, YYYY-MM-DDThh:mm[:ss[.fff]], then nothing, Z or an offset of at most
+# ±14:00: a T (not a space), hours 00 to 23 (a T24:00 would be the next day), minutes and seconds 00 to 59.
+_OFFSET = r"(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?"
+_TIMESTAMP_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,3})?)?" + _OFFSET + "$"
+)
+# A typed timestamp (a Parquet TIMESTAMP column) as `sources` writes it out: always with seconds and six digits
+# of fraction, its own precision, which text may not have.
+_TYPED_TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z?$"
+TIMESTAMP_FORM = (
+    "YYYY-MM-DDThh:mm[:ss[.fff]] (a T between date and time, hours 00 to 23, seconds to at most 3 decimal "
+    "places), optionally followed by Z or an offset from -14:00 to +14:00 such as +01:00"
+)
 _DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PERIOD_PATTERN = r"^[0-9]{4}-[0-9]{2} Q[1-4]$"
 _INTEGER_PATTERN = r"^-?[0-9]{1,18}$"
@@ -145,15 +157,19 @@ def local_date_column(name: str) -> str:
     return f"_date_{name}"
 
 
-def timestamp_steps_sql(column: Column, value: str) -> tuple[list[str], list[str], list[str]]:
+def timestamp_steps_sql(
+    column: Column, value: str, *, from_typed: bool = False
+) -> tuple[list[str], list[str], list[str]]:
     """A timestamp parsed in three steps, each expression over every row: `jj_instant` and `jj_local_date`
     give the same values, but a summer-time lookup inside a CASE branch costs several times as much.
 
-    A time without an offset is UK local time; its local date is the date written.
+    A time without an offset is UK local time; its local date is the date written. `from_typed`: the column's
+    values were typed timestamps, written out by `sources` at their own precision (to the microsecond).
     """
     name = column.name
+    pattern = _TYPED_TIMESTAMP_PATTERN if from_typed else _TIMESTAMP_PATTERN
     parsed = [
-        f"regexp_full_match({value}, '{_TIMESTAMP_PATTERN}') AS ok_{name}",
+        f"regexp_full_match({value}, '{pattern}') AS ok_{name}",
         f"(ends_with({value}, 'Z') OR substr({value}, length({value}) - 5, 1) IN ('+', '-')) AS off_{name}",
         f"try_cast({value} AS TIMESTAMP) AS wall_{name}",
     ]
@@ -281,7 +297,7 @@ def value_error_sql(
         checks.append(
             (
                 f"t_{column.name} IS NULL",
-                "is not a date and time in the form YYYY-MM-DDThh:mm[:ss], optionally with Z or an offset such as +01:00",
+                f"is not a date and time in the form {TIMESTAMP_FORM}",
             )
         )
         checks.append(
@@ -400,10 +416,12 @@ def checked_sql(
     *,
     today: date,
     forces: frozenset[str] | None = None,
+    typed_timestamps: Collection[str] = (),
 ) -> str:
     """A SELECT over the raw rows giving, per row, each column's value (typed, local codes mapped), the
     columns whose codes were mapped, and `problems`: (column, value, reason) for each refused value.
-    `forces`: the police force areas the sending body covers (None: any area).
+    `forces`: the police force areas the sending body covers (None: any area). `typed_timestamps`: the
+    columns the file held as typed timestamps rather than text (`sources.Loaded`).
 
     It is a view, never stored: each pass over the file computes only the columns it reads. The raw text
     survives only inside `problems`.
@@ -429,7 +447,7 @@ def checked_sql(
     typed: list[str] = []
     for c in schema.columns:
         if c.type == "datetime":
-            steps = timestamp_steps_sql(c, "m_" + c.name)
+            steps = timestamp_steps_sql(c, "m_" + c.name, from_typed=c.name in typed_timestamps)
             parsed += steps[0]
             zoned += steps[1]
             typed += steps[2]

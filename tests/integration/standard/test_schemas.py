@@ -121,8 +121,11 @@ def test_a_wrong_code_is_rejected(tmp_path, schemas, name):
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "timestamp",
-    ["2025-04-17 09:30", "17/04/2025 09:30", "2025-04-17T25:00", "2025-13-01T09:00", "2025-04-17T09:30+1"],
-)
+    [
+        "2025-04-17 09:30", "17/04/2025 09:30", "2025-04-17T25:00", "2025-13-01T09:00", "2025-04-17T09:30+1",
+        "2025-04-17T24:00", "2025-04-17T09:30:00.1234", "2025-04-17T09:30+15:00",
+    ],
+)  # fmt: skip
 def test_timestamps_the_spec_does_not_allow_are_rejected(tmp_path, schemas, timestamp):
     text = SPEC_FILES["events"].replace("2025-04-22T12:00+01:00", timestamp)
     assert validate(tmp_path, "events", text, schemas["events"]) == [(2, "occurred_at", "constraint-error")]

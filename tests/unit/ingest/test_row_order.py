@@ -62,7 +62,7 @@ def test_validation_never_reorders_rows(tmp_path, table, mapped):
     path.write_text(",".join(HEADERS[table]) + "\n")
     con = open_connection(tmp_path / "work")
     con.execute(validate.macros_sql())
-    header = sources.load(con, path, schema, tmp_path)
+    header = sources.load(con, path, schema, tmp_path).header
     checked = validate.checked_sql(schema, header, code_maps, today=date(2026, 1, 1))
     con.execute(f"CREATE TEMP VIEW {validate.CHECKED_TABLE} AS {checked}")
 

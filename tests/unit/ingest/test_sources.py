@@ -163,6 +163,52 @@ def test_xlsx_with_real_dates_and_times(store, tmp_path):
     assert (reported_at, outcome) == ("11:00", "1")  # Excel times are London local time
 
 
+@pytest.mark.parametrize("zone", [None, "UTC"], ids=["naive", "with a time zone"])
+def test_parquet_timestamp_columns_are_taken_at_their_own_precision(store, tmp_path, zone):
+    """A typed timestamp is not text: the rule on how one is written (at most milliseconds) is not for it, and
+    sending the same file again changes nothing."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [crime(1), crime(2)]
+    columns = {name: [row[name] or None for row in rows] for name in rows[0]}
+    instants = [datetime(2025, 7, 1, 12, 0, 0, 123456), datetime(2025, 12, 1, 23, 59, 59)]
+    columns["reported_at"] = pa.array(instants, pa.timestamp("us", tz=zone))
+    columns["recorded_at"] = pa.array(instants, pa.timestamp("ms", tz=zone))
+    pq.write_table(pa.table(columns), tmp_path / "crimes.parquet")
+
+    result = store.send(tmp_path / "crimes.parquet")
+    assert (result.accepted, result.first_errors) == (2, [])
+    stored = store.query(
+        "SELECT strftime(reported_at, '%Y-%m-%dT%H:%M:%S.%f'), strftime(recorded_at, '%Y-%m-%dT%H:%M:%S.%f') "
+        "FROM crimes ORDER BY crime_ref"
+    )
+    # Naive timestamps are UK local time (British Summer Time in July), as naive text is.
+    summer = "11" if zone is None else "12"
+    assert stored == [
+        (f"2025-07-01T{summer}:00:00.123456", f"2025-07-01T{summer}:00:00.123000"),
+        ("2025-12-01T23:59:59.000000", "2025-12-01T23:59:59.000000"),
+    ]
+    again = store.send(tmp_path / "crimes.parquet")
+    assert (again.accepted, again.unchanged, again.corrected) == (0, 2, 0)
+
+
+def test_xlsx_date_time_cells_with_seconds_and_milliseconds(store, tmp_path):
+    rows = [
+        crime(
+            1,
+            reported_at=datetime(2025, 12, 1, 9, 30, 15),
+            recorded_at=datetime(2025, 12, 1, 23, 59, 59, 500000),
+        ),
+    ]
+    result = store.send(write_xlsx(tmp_path / "crimes.xlsx", rows, table="crimes"))
+    assert (result.accepted, result.first_errors) == (1, [])
+    stored = store.query(
+        "SELECT strftime(reported_at, '%H:%M:%S'), strftime(recorded_at, '%H:%M:%S.%g') FROM crimes"
+    )
+    assert stored == [("09:30:15", "23:59:59.500")]
+
+
 def test_parquet_file(store, tmp_path):
     result = store.send(write_parquet(tmp_path / "crimes.parquet", [crime(1), crime(2)], table="crimes"))
     assert result.accepted == 2

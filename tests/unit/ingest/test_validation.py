@@ -188,6 +188,46 @@ def test_timestamps_that_do_not_parse(store, tmp_path, value):
     assert [(e.row, e.column, e.value) for e in result.first_errors] == [(1, "reported_at", value)]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-04-01 10:00",  # a space for the T
+        "2025-04-01T24:00",  # would be the next day
+        "2025-04-01T10:60", "2025-04-01T10:00:60",
+        "2025-04-01T10:00:00.1234", "2025-04-01T10:00:00.123456Z",  # more than milliseconds
+        "2025-04-01T10:00:00.", "2025-04-01T10:00.5",
+    ],
+)  # fmt: skip
+def test_a_timestamp_not_written_as_the_standard_says_is_refused_saying_the_form(store, tmp_path, value):
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1, reported_at=value), crime(2)]))
+    assert errors_of(result) == [
+        (
+            1,
+            "reported_at",
+            "is not a date and time in the form YYYY-MM-DDThh:mm[:ss[.fff]] (a T between date and time, hours 00 "
+            "to 23, seconds to at most 3 decimal places), optionally followed by Z or an offset from -14:00 to "
+            "+14:00 such as +01:00",
+        )
+    ]
+    assert [e.value for e in result.first_errors] == [value]
+    assert store.query("SELECT crime_ref FROM crimes") == [("C2",)]
+
+
+@pytest.mark.parametrize(
+    ("written", "instant"),
+    [
+        ("2025-12-01T00:00", datetime(2025, 12, 1, 0, 0, tzinfo=UTC)),
+        ("2025-12-01T23:59:59.999", datetime(2025, 12, 1, 23, 59, 59, 999000, tzinfo=UTC)),
+        ("2025-12-01T10:00:00.5Z", datetime(2025, 12, 1, 10, 0, 0, 500000, tzinfo=UTC)),
+        ("2025-12-01T10:00:00.25-14:00", datetime(2025, 12, 2, 0, 0, 0, 250000, tzinfo=UTC)),
+    ],
+)
+def test_every_form_the_standard_allows_is_accepted(store, tmp_path, written, instant):
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1, reported_at=written)]))
+    assert result.first_errors == []
+    assert store.query("SELECT reported_at FROM crimes") == [(instant,)]
+
+
 def test_the_last_day_of_the_accepted_range_is_accepted_whole_for_timestamps_as_for_dates(store, tmp_path):
     # The range a year from 1 January 2026 ends on 2 January 2027, as the message says.
     rows = [
