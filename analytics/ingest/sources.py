@@ -81,17 +81,14 @@ def check_header(
     if repeated:
         raise FileRejected(f"the header names these columns more than once: {', '.join(repeated)}")
     unknown = [name for name in header if name not in schema.names]
-    # An optional column may be left out (it reads as empty); a required one, or one required when another
-    # column has a value, must be there. API records may leave any field out: a record's missing required
-    # field is then a row error.
+    # A column required in every row must be there. One that is optional, or required only in some rows (when
+    # another column has a value, or is empty), may be left out: it reads as empty, and each row that needs it
+    # is refused, naming the row and the column. API records may leave any field out: a record's missing
+    # required field is then a row error.
     missing = (
         []
         if allow_missing
-        else [
-            column.name
-            for column in schema.columns
-            if column.name not in header and (column.required or column.required_when is not None)
-        ]
+        else [column.name for column in schema.columns if column.name not in header and column.required]
     )
     problems = []
     if missing:

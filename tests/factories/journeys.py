@@ -75,12 +75,14 @@ def write_csv(
     return path
 
 
-def write_xlsx(path: Path, rows: Iterable[Mapping[str, object]], *, table: str) -> Path:
+def write_xlsx(
+    path: Path, rows: Iterable[Mapping[str, object]], *, table: str, header: list[str] | None = None
+) -> Path:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    columns = HEADERS[table]
+    columns = header or HEADERS[table]
     sheet.append(columns)
     for row in rows:
         sheet.append([row.get(column) if row.get(column) != "" else None for column in columns])
@@ -88,10 +90,12 @@ def write_xlsx(path: Path, rows: Iterable[Mapping[str, object]], *, table: str) 
     return path
 
 
-def write_parquet(path: Path, rows: list[Mapping[str, str]], *, table: str) -> Path:
+def write_parquet(
+    path: Path, rows: list[Mapping[str, str]], *, table: str, header: list[str] | None = None
+) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    columns = HEADERS[table]
+    columns = header or HEADERS[table]
     pq.write_table(pa.table({c: [row.get(c) or None for row in rows] for c in columns}), path)
     return path

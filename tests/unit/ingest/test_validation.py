@@ -24,14 +24,15 @@ def errors_of(result) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.reason) for e in result.first_errors]
 
 
-def send_as(store, tmp_path, kind: str, table: str, rows: list[dict]):
-    """`rows` sent as a file of the kind given, or as API records."""
+def send_as(store, tmp_path, kind: str, table: str, rows: list[dict], header: list[str] | None = None):
+    """`rows` sent as a file of the kind given (with the columns `header` names, by default all), or as API
+    records."""
     if kind == "csv":
-        return store.send(write_csv(tmp_path / f"{table}.csv", rows))
+        return store.send(write_csv(tmp_path / f"{table}.csv", rows, header=header))
     if kind == "xlsx":
-        return store.send(write_xlsx(tmp_path / f"{table}.xlsx", rows, table=table))
+        return store.send(write_xlsx(tmp_path / f"{table}.xlsx", rows, table=table, header=header))
     if kind == "parquet":
-        return store.send(write_parquet(tmp_path / f"{table}.parquet", rows, table=table))
+        return store.send(write_parquet(tmp_path / f"{table}.parquet", rows, table=table, header=header))
     return store.send_records(table, rows)
 
 
@@ -55,10 +56,37 @@ def test_optional_column_may_be_left_out(store, tmp_path):
     assert store.query("SELECT domestic_abuse, outcome_type FROM crimes") == [(None, None)]
 
 
-def test_conditionally_required_column_must_be_there(store, tmp_path):
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "parquet"])
+def test_a_column_required_only_in_some_rows_may_be_left_out_when_no_row_needs_it(store, tmp_path, kind):
     header = [c for c in HEADERS["crimes"] if c != "enhanced_reason"]
-    with pytest.raises(FileRejected, match="missing column enhanced_reason"):
-        store.send(write_csv(tmp_path / "crimes.csv", [crime(1)], header=header))
+    result = send_as(
+        store, tmp_path, kind, "crimes", [crime(1), crime(2)], header=header
+    )  # enhanced_rights N
+    assert (result.accepted, result.first_errors) == (2, [])
+    victims = [victim(1, jjn="JJ-7KDA-94FX-HMQF"), victim(2, jjn="jj 7kda 94fx hmqf", person_ref="P2")]
+    result = send_as(store, tmp_path, kind, "victims", victims, header=["person_ref", "jjn"])
+    assert (result.accepted, result.first_errors) == (2, [])
+
+
+def test_each_row_that_needs_a_column_left_out_is_refused_naming_the_row_and_the_column(store, tmp_path):
+    header = [c for c in HEADERS["crimes"] if c != "enhanced_reason"]
+    rows = [crime(1), crime(2, enhanced_rights="Y"), crime(3)]
+    result = store.send(write_csv(tmp_path / "crimes.csv", rows, header=header))
+    assert errors_of(result) == [(2, "enhanced_reason", "is required when enhanced_rights is Y")]
+    assert result.accepted == 2
+
+    rows = [victim(1, jjn="JJ-7KDA-94FX-HMQF"), victim(2)]
+    result = store.send(write_csv(tmp_path / "victims.csv", rows, header=["person_ref", "jjn"]))
+    assert [(e.row, e.column) for e in result.first_errors] == [(2, "family_name"), (2, "given_name")]
+    assert all(e.reason.startswith("is required when jjn is empty") for e in result.first_errors)
+    assert result.accepted == 1
+
+
+def test_a_column_required_in_every_row_must_be_in_the_header(store, tmp_path):
+    with pytest.raises(FileRejected, match=r"missing column person_ref$"):
+        store.send(
+            write_csv(tmp_path / "victims.csv", [victim(1)], header=["jjn", "given_name", "family_name"])
+        )
 
 
 def test_unknown_column_rejects_the_whole_file(store, tmp_path):
