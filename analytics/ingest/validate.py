@@ -47,7 +47,11 @@ JJN_ALPHABET = jjn.ALPHABET
 _FORMULA_PATTERN = r"^[=+\-@\t\r\x27]"
 # Whitespace as Python's `str.isspace` has it: tab to carriage return, the separators \x1c to \x1f, next line,
 # and every Unicode space separator (the no-break spaces included). A value made only of it is empty.
-_BLANK_PATTERN = r"[\t-\r\x{1c}-\x{1f}\x{85}\p{Z}]*"
+_WHITESPACE = r"[\t-\r\x{1c}-\x{1f}\x{85}\p{Z}]"
+_BLANK_PATTERN = _WHITESPACE + "*"
+# A UK postcode once its whitespace is taken out and it is upper-cased: outward code (area, district) and inward
+# code (sector, unit), and the one postcode outside that form, GIR 0AA.
+_POSTCODE_PATTERN = r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}|GIR0AA"
 
 
 @lru_cache(maxsize=1)
@@ -343,6 +347,9 @@ def value_error_sql(
             )
         )
     elif column.type == "string":
+        if column.name == "postcode":  # any spacing or case
+            plain = f"upper(regexp_replace({value}, '{_WHITESPACE}', '', 'g'))"
+            checks.append((f"NOT regexp_full_match({plain}, '{_POSTCODE_PATTERN}')", "is not a UK postcode"))
         # References are keys here and in the identity vault, which takes up to 100 characters.
         longest = MAX_REFERENCE if column.is_key or column.name.endswith("_ref") else MAX_TEXT
         checks.append((f"length({value}) > {longest}", f"is longer than {longest} characters"))

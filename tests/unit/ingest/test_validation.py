@@ -391,6 +391,39 @@ def test_a_refused_jjn_is_said_to_be_malformed_or_to_fail_its_check(store, tmp_p
     ]
 
 
+VALID_POSTCODES = ["BS1 4DJ", "bs14dj", " sw1a  1aa ", "Ec1A 1bB", "M1 1AE", "W1A 0AX", "DN55 1PT", "GIR 0AA"]
+WRONG_POSTCODES = [
+    "BS1",
+    "BS1 4D",
+    "12345",
+    "ABC 123",
+    "BS1 4DJX",
+    "BS1 4DJ X",
+    "B$1 4DJ",
+    "BS1 ADJ",
+    "SW1AA 1AA",
+]
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_postcode_must_be_a_uk_postcode_in_any_spacing_or_case_and_is_never_repeated(store, tmp_path, kind):
+    postcodes = VALID_POSTCODES + WRONG_POSTCODES
+    rows = [victim(n, postcode=postcode) for n, postcode in enumerate(postcodes, start=1)]
+    result = send_as(store, tmp_path, kind, "victims", rows)
+
+    wrong = range(len(VALID_POSTCODES) + 1, len(postcodes) + 1)
+    assert [(e.row, e.column, e.value) for e in result.first_errors] == [(n, "postcode", "") for n in wrong]
+    assert {e.reason for e in result.first_errors} == {
+        "is not a UK postcode (value not shown: personal data)"
+    }
+    assert result.accepted == len(VALID_POSTCODES)
+    # Stored as written: the vault compares postcodes in its own normal form.
+    assert [r["postcode"] for r in store.registered] == VALID_POSTCODES
+    report = result.report_csv.read_text()
+    for postcode in WRONG_POSTCODES:
+        assert postcode not in report
+
+
 def test_personal_values_are_never_repeated_in_errors(store, tmp_path):
     result = store.send(write_csv(tmp_path / "victims.csv", [victim(1, date_of_birth="17/05/1980")]))
     [error] = result.first_errors
