@@ -344,12 +344,16 @@ def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema) -
     header = _read_csv_header(path)
     check_header(header, schema)
     columns = "{" + ", ".join(f"{literal(name)}: 'VARCHAR'" for name in header) + "}"
+    # DuckDB lets a row have more values than the header when the extra ones, at its end, are its null string:
+    # with the usual one, empty, `a,b,c,` would pass for three values. A NUL is never a value (the file was
+    # refused if it held one), so as the null string it makes every extra value an error, and an empty value is
+    # made NULL here instead.
     source = (
         f"read_csv({literal(str(path))}, columns={columns}, header=true, auto_detect=false, delim=',', "
-        "quote='\"', escape='\"', strict_mode=true, encoding='utf-8', null_padding=false, "
+        "quote='\"', escape='\"', strict_mode=true, encoding='utf-8', null_padding=false, nullstr=chr(0), "
         f"max_line_size={MAX_ROW_BYTES})"
     )
-    select = ", ".join(quote(name) for name in header)
+    select = ", ".join(f"NULLIF({quote(name)}, '') AS {quote(name)}" for name in header)
     # `reading` turns the parse errors of the passes over the file into a refusal. Rows are numbered as they
     # stream out in file order (see `numbered_in_order`): a row_number() window here would force every pass
     # over the file onto one thread.

@@ -59,6 +59,38 @@ def test_row_with_too_many_values_rejects_the_file(store, tmp_path):
     assert store.query("SELECT count(*) FROM crimes") == [(0,)]
 
 
+@pytest.mark.parametrize(
+    ("extra", "values"), [(",", 12), (",,,", 14), (',""', 12)], ids=["one", "three", "quoted"]
+)
+@pytest.mark.parametrize("ending", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_a_row_with_extra_empty_values_at_its_end_rejects_the_file(store, tmp_path, extra, values, ending):
+    path = tmp_path / "crimes.csv"
+    lines = write_csv(path, [crime(1), crime(2), crime(3)]).read_text().splitlines()
+    assert lines[2].endswith(",,")  # row 2 ends with two empty values of its own, as it should
+    lines[2] += extra
+    path.write_text(ending.join(lines) + ending, newline="")
+    with pytest.raises(FileRejected) as refused:
+        store.send(path)
+    assert refused.value.reason == (
+        f"the file is not well-formed CSV: row 2 (line 3 of the file) has {values} values where the header has 11 "
+        "(each row must have as many values as the header, and quotes must be closed)"
+    )
+    assert store.query("SELECT count(*) FROM crimes") == [(0,)]
+
+
+def test_empty_values_are_empty_however_they_are_written(store, tmp_path):
+    path = tmp_path / "crimes.csv"
+    lines = (
+        write_csv(path, [crime(1, outcome_type="1", domestic_abuse=""), crime(2)]).read_text().splitlines()
+    )
+    lines[1] = lines[1].replace(",,1,", ',"",1,')  # a quoted empty value
+    path.write_text("\n".join(lines) + "\n\n")  # and a blank line at the end
+    result = store.send(path)
+    assert (result.accepted, result.first_errors) == (2, [])
+    stored = store.query("SELECT domestic_abuse, enhanced_reason FROM crimes ORDER BY crime_ref")
+    assert stored == [(None, None), ("N", None)]
+
+
 def test_a_quote_left_open_names_its_row_and_never_repeats_a_value(store, tmp_path):
     path = write_csv(tmp_path / "victims.csv", [victim(1), victim(2), victim(3)])
     lines = path.read_text().splitlines(keepends=True)
