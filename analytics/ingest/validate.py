@@ -269,6 +269,8 @@ def typed_sql(column: Column, value: str) -> str:
 
 def _codes_text(column: Column) -> str:
     codes = sorted(column.codes or ())
+    if codes and all(code.isascii() and code.isdigit() for code in codes):
+        codes.sort(key=int)  # 1, 2, … 10, not 1, 10, 11, … 2
     if 0 < len(codes) <= 22:
         return f"one of {', '.join(codes)}"
     return f"a code from the {column.codelist.replace('_', ' ')} list of the standard"

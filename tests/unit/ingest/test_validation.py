@@ -165,6 +165,22 @@ def test_code_not_in_list_is_reported_with_value(store, tmp_path):
     assert "one of N, Y" in error.reason
 
 
+def test_numbered_codes_are_listed_in_numeric_order(store, tmp_path):
+    result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1, outcome_type="19"), crime(2)]))
+    assert errors_of(result) == [
+        (
+            1,
+            "outcome_type",
+            "is not one of 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 22 (codes are "
+            "case-sensitive)",
+        )
+    ]
+    victims = store.send(write_csv(tmp_path / "victims.csv", [victim(1, ethnicity="W5")]))
+    assert (
+        "one of A1, A2, A3, A4, A9, B1" in victims.first_errors[0].reason
+    )  # codes that are not numbers: as text
+
+
 def test_enhanced_reason_required_when_enhanced_rights(store, tmp_path):
     rows = [crime(1, enhanced_rights="Y"), crime(2, enhanced_rights="Y", enhanced_reason="vulnerable")]
     result = store.send(write_csv(tmp_path / "crimes.csv", rows))
