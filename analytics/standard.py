@@ -30,10 +30,6 @@ BODY_TYPES = (
 NON_TERRITORIAL_FORCES = frozenset({"BTP", "MDP"})
 ALL_FORCES = "*"
 
-# A timestamp as the spec writes it: date, time with optional seconds and fraction, optional Z or ±hh:mm.
-DATETIME_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?"
-DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
-PERIOD_PATTERN = r"\d{4}-\d{2} Q[1-4]"
 
 _RESPONSIBLE_RULE = re.compile(r"^(?P<then>\w+) if detail=(?P<detail>\w+) else (?P<otherwise>\w+)$")
 
