@@ -10,6 +10,10 @@ from typing import Any
 
 # Fields of a `victims` row that go to the identity vault and nowhere else.
 PERSONAL_COLUMNS = frozenset({"given_name", "family_name", "date_of_birth", "postcode", "email", "phone"})
+# The only fields of a `victims` row whose refused values an error repeats: the references that find the row.
+# Every other value there describes the person (sex, ethnicity, disability; a name typed into the wrong
+# column), so it is not shown back, in the report or anywhere else.
+VICTIMS_SHOWN_COLUMNS = frozenset({"person_ref", "jjn"})
 
 TYPES = frozenset({"string", "code", "flag", "date", "datetime", "integer"})
 
@@ -42,6 +46,12 @@ class TableSchema:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    def value_shown(self, column: Column) -> bool:
+        """Whether a refused value of the column is repeated in errors and reports."""
+        if self.name == "victims":
+            return column.name in VICTIMS_SHOWN_COLUMNS
+        return not column.personal
 
     def column(self, name: str) -> Column:
         for column in self.columns:

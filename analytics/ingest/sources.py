@@ -396,8 +396,22 @@ def _parquet_error(error: Exception, path: Path | None, name: str | None) -> Fil
     `No magic bytes found at end of file '<path>'` names the file sent."""
     cause = str(error).splitlines()[0].rsplit('": ', 1)[-1]
     if path is not None:
-        cause = cause.replace(str(path), name or path.name).replace(str(path.parent), "")
-    return FileRejected(f"the file cannot be read as Parquet ({cause})")
+        cause = cause.replace(str(path), _FILE).replace(str(path.parent), "")
+    return FileRejected(
+        f"the file cannot be read as Parquet ({without_values(cause).replace(_FILE, name or '')})"
+    )
+
+
+_FILE = "\x00file\x00"  # where the file's name goes back once values are taken out
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_AFTER_VALUE = re.compile(r"(\bvalue:)\s.*$", re.IGNORECASE)
+
+
+def without_values(message: str) -> str:
+    """A reading library's account of a file with the values it quotes taken out: a damaged cell's text may be a
+    victim's name (`value "Ann Smith\\xFF" is not valid UTF8`, `Unrecognized boolean cell value: Ann Smith`)."""
+    shown = _QUOTED.sub(lambda quoted: quoted[0] if _FILE in quoted[0] else "(value not shown)", message)
+    return _AFTER_VALUE.sub(r"\1 (value not shown)", shown)
 
 
 def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, name: str) -> Loaded:
@@ -500,7 +514,9 @@ def _load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, schema: TableSchema, 
         rows = iter(sheet.iter_rows())
         header_cells = next(rows, None)
     except Exception as error:  # calamine raises its own error types for damaged workbooks
-        raise FileRejected(f"the file cannot be read as an Excel workbook ({error})") from error
+        raise FileRejected(
+            f"the file cannot be read as an Excel workbook ({without_values(str(error))})"
+        ) from error
     if header_cells is None:
         raise FileRejected("the first sheet is empty: it has no header row")
     header = [(_cell_text(cell) or "").strip() for cell in header_cells]

@@ -470,8 +470,8 @@ def checked_sql(
     ]
     problems = ", ".join(
         f"CASE WHEN e_{c.name} IS NOT NULL THEN {{'column': {literal(c.name)}, "
-        f"'value': {literal('') if c.personal else 'r_' + c.name}, "
-        f"'reason': e_{c.name}{' || ' + literal(' (value not shown: personal data)') if c.personal else ''}}} END"
+        f"'value': {'r_' + c.name if schema.value_shown(c) else literal('')}, "
+        f"'reason': e_{c.name}{'' if schema.value_shown(c) else ' || ' + literal(' (value not shown: personal data)')}}} END"
         for c in schema.columns
     )
     values = [f"{'t_' if _is_typed(c) else 'm_'}{c.name} AS {quote(c.name)}" for c in schema.columns]

@@ -437,3 +437,56 @@ def test_a_workbook_whose_last_cell_is_far_below_its_rows_is_counted_to_that_cel
     workbook.save(tmp_path / "crimes.xlsx")
     with pytest.raises(FileRejected, match="more than 100 rows"):
         store.send(tmp_path / "crimes.xlsx")
+
+
+def _victims_parquet_with_a_damaged_name(path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    name = b"Parquetina Bytesworth \xff\xfe"
+    given = pa.Array.from_buffers(
+        pa.string(),
+        1,
+        [None, pa.py_buffer(bytes([0, 0, 0, 0]) + len(name).to_bytes(4, "little")), pa.py_buffer(name)],
+    )
+    row = victim(1)
+    columns = {column: pa.array([row[column] or None], pa.string()) for column in HEADERS["victims"]}
+    columns["given_name"] = given
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def _victims_workbook_with_a_name_in_a_boolean_cell(path):
+    import re
+    import zipfile
+
+    write_xlsx(path, [victim(1, given_name="placeholder")], table="victims")
+    column = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[HEADERS["victims"].index("given_name")]
+    with zipfile.ZipFile(path) as workbook:
+        parts = {name: workbook.read(name) for name in workbook.namelist()}
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/sheet"))
+    parts[sheet] = re.sub(
+        rf'<c r="{column}2"[^>]*>.*?</c>'.encode(),
+        f'<c r="{column}2" t="b"><v>Calaminia Sheetworth</v></c>'.encode(),
+        parts[sheet],
+    )
+    with zipfile.ZipFile(path, "w") as workbook:
+        for name, data in parts.items():
+            workbook.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        lambda folder: _victims_parquet_with_a_damaged_name(folder / "victims.parquet"),
+        lambda folder: _victims_workbook_with_a_name_in_a_boolean_cell(folder / "victims.xlsx"),
+    ],
+    ids=["parquet text that is not UTF-8", "workbook cell of a wrong type"],
+)
+def test_a_file_that_cannot_be_read_is_refused_without_quoting_its_values(store, tmp_path, damaged):
+    with pytest.raises(FileRejected) as refused:
+        store.send(damaged(tmp_path))
+    assert "(value not shown)" in refused.value.reason
+    assert "Parquetina" not in refused.value.reason and "Calaminia" not in refused.value.reason
+    assert store.vault == {}

@@ -448,6 +448,28 @@ def test_personal_values_are_never_repeated_in_errors(store, tmp_path):
     assert "17/05/1980" not in result.report_csv.read_text()
 
 
+def test_a_victims_row_repeats_only_its_references_in_errors(store, tmp_path):
+    rows = [
+        victim(1, sex="Ms Carolyn Freetextlady"),
+        victim(2, ethnicity="Apimina Jsonbury DOB 1985", disability="maybe"),
+        victim(3, jjn="JJ-NOT-A-NUMBER"),
+    ]
+    result = store.send(write_csv(tmp_path / "victims.csv", rows))
+    shown = {(e.row, e.column): e.value for e in result.first_errors}
+    assert shown == {
+        (1, "sex"): "",
+        (2, "ethnicity"): "",
+        (2, "disability"): "",
+        (3, "jjn"): "JJ-NOT-A-NUMBER",
+    }
+    report = result.report_csv.read_text()
+    for value in ("Freetextlady", "Jsonbury", "maybe"):
+        assert value not in report
+    # Other tables' codes are shown back as sent.
+    crimes = store.send(write_csv(tmp_path / "crimes.csv", [crime(1, offence_group="Freetext")]))
+    assert [(e.column, e.value) for e in crimes.first_errors] == [("offence_group", "Freetext")]
+
+
 def test_whitespace_is_what_python_calls_whitespace_and_nothing_else():
     import duckdb
 
