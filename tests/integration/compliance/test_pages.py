@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import AuditEvent, Role
 from analytics.metrics import OUTPUT_COLUMNS
@@ -392,7 +393,10 @@ def test_welsh_pages_mark_the_standard_s_english_text_and_not_the_project_s_own(
     signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
     listed = client.get("/cy/compliance/", {"period": "2025-26 Q1"}).content.decode()
     confirmation = "Written confirmation of the crime within 5 working days"
-    sex = "Victims of crimes recorded in the quarter with sex recorded"
+    english = "Victims of crimes recorded in the quarter with sex recorded"
+    with translation.override("cy"):
+        sex = translation.gettext(english)
+    assert sex != english
     # The standard's metric titles, in the filter (an option holds no span) and in the list.
     assert f'<option value="R3.confirmation_5wd" lang="en">{confirmation}</option>' in listed
     assert f'<span lang="en">{confirmation}</span><span class="govuk-visually-hidden">' in listed
