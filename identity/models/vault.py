@@ -21,6 +21,29 @@ ENCRYPTED_FIELDS = (
 )
 
 
+# Every field of a person's details is PERSONAL.
+_DETAILS_CLASSIFICATION = dict.fromkeys(ENCRYPTED_FIELDS, Data.PERSONAL)
+
+
+class EncryptedDetails(models.Model):
+    """A person's details as a body gave them, each field an AES-GCM ciphertext (identity.crypto); never
+    plaintext."""
+
+    given_name = models.BinaryField(null=True)
+    family_name = models.BinaryField(null=True)
+    previous_names = models.BinaryField(null=True)
+    date_of_birth = models.BinaryField(null=True)
+    postcode = models.BinaryField(null=True)
+    email = models.BinaryField(null=True)
+    phone = models.BinaryField(null=True)
+
+    class Meta:
+        abstract = True
+
+    def decrypted(self, field: str) -> str | None:
+        return crypto.decrypt(field, getattr(self, field))
+
+
 class VaultKeyCheck(models.Model):
     """One row: a keyed hash of a fixed text under the vault's index key, written by the first process to use
     the vault. A process with another VAULT_KEY finds it differs and stops before reading or writing anything
@@ -40,18 +63,10 @@ class VaultKeyCheck(models.Model):
         return f"vault key check of {self.written_at:%Y-%m-%d}"
 
 
-class VictimRecord(models.Model):
+class VictimRecord(EncryptedDetails):
     body = models.CharField(max_length=64)
     person_ref = models.CharField(max_length=100)
     jjn = models.ForeignKey(JusticeJourneyNumber, on_delete=models.PROTECT, related_name="records")
-    # AES-GCM ciphertexts (identity.crypto); never plaintext.
-    given_name = models.BinaryField(null=True)
-    family_name = models.BinaryField(null=True)
-    previous_names = models.BinaryField(null=True)
-    date_of_birth = models.BinaryField(null=True)
-    postcode = models.BinaryField(null=True)
-    email = models.BinaryField(null=True)
-    phone = models.BinaryField(null=True)
     # Keyed hashes for exact lookups (identity.crypto.blind_index); matching uses BlockingKey below. NULL, not '', when
     # the value is missing, so that missing values never look alike.
     name_dob_index = models.CharField(max_length=40, null=True, db_index=True)  # noqa: DJ001
@@ -68,13 +83,7 @@ class VictimRecord(models.Model):
         "body": Data.REFERENCE,
         "person_ref": Data.PSEUDONYMOUS,
         "jjn": Data.PSEUDONYMOUS,
-        "given_name": Data.PERSONAL,
-        "family_name": Data.PERSONAL,
-        "previous_names": Data.PERSONAL,
-        "date_of_birth": Data.PERSONAL,
-        "postcode": Data.PERSONAL,
-        "email": Data.PERSONAL,
-        "phone": Data.PERSONAL,
+        **_DETAILS_CLASSIFICATION,
         "name_dob_index": Data.PERSONAL,
         "postcode_index": Data.PERSONAL,
         "email_index": Data.PERSONAL,
@@ -90,9 +99,6 @@ class VictimRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body}/{self.person_ref}"
-
-    def decrypted(self, field: str) -> str | None:
-        return crypto.decrypt(field, getattr(self, field))
 
     def birth_date(self) -> date | None:
         value = self.decrypted("date_of_birth")
@@ -123,7 +129,7 @@ class BlockingKey(models.Model):
         return f"{self.record_id}:{self.key[:8]}"
 
 
-class VictimRecordVersion(models.Model):
+class VictimRecordVersion(EncryptedDetails):
     """A record's personal details as they were before a body corrected them, encrypted as the record is.
 
     A correction replaces the record's details (matching and the person view use the current ones); the
@@ -131,13 +137,6 @@ class VictimRecordVersion(models.Model):
     """
 
     record = models.ForeignKey(VictimRecord, on_delete=models.CASCADE, related_name="versions")
-    given_name = models.BinaryField(null=True)
-    family_name = models.BinaryField(null=True)
-    previous_names = models.BinaryField(null=True)
-    date_of_birth = models.BinaryField(null=True)
-    postcode = models.BinaryField(null=True)
-    email = models.BinaryField(null=True)
-    phone = models.BinaryField(null=True)
     # When these details were first held, when a correction replaced them, and what replaced them
     # ("submission 412", or the account or process that registered the correction).
     held_from = models.DateTimeField()
@@ -148,13 +147,7 @@ class VictimRecordVersion(models.Model):
     data_classification: ClassVar[dict[str, Data]] = {
         "id": Data.OPERATIONAL,
         "record": Data.OPERATIONAL,
-        "given_name": Data.PERSONAL,
-        "family_name": Data.PERSONAL,
-        "previous_names": Data.PERSONAL,
-        "date_of_birth": Data.PERSONAL,
-        "postcode": Data.PERSONAL,
-        "email": Data.PERSONAL,
-        "phone": Data.PERSONAL,
+        **_DETAILS_CLASSIFICATION,
         "held_from": Data.OPERATIONAL,
         "replaced_at": Data.OPERATIONAL,
         "replaced_by": Data.OPERATIONAL,
@@ -165,6 +158,3 @@ class VictimRecordVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} until {self.replaced_at:%Y-%m-%d %H:%M}"
-
-    def decrypted(self, field: str) -> str | None:
-        return crypto.decrypt(field, getattr(self, field))
