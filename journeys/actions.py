@@ -300,16 +300,18 @@ def sweep_abandoned() -> list[int]:
         shutil.rmtree(working, ignore_errors=True)
         swept.append(number)
     service = Actor(user=None, label="service")
+    finished = []
     for submission in Submission.objects.filter(
         pk__in=swept, status=Submission.Status.PROCESSING
     ).select_related("body"):
+        finished.append(submission.pk)
         if commit_marker(lake_dir, submission.pk).exists():
             _finish(submission, service, status=Submission.Status.STORED, reason=ABANDONED_AFTER_STORING)
             _enqueue_recompute(submission)
         else:
             _finish(submission, service, status=Submission.Status.FAILED, reason=ABANDONED)
-    if swept:
-        logger.warning("Tidied after submissions whose process stopped part-way: %s", swept)
+    if finished:
+        logger.warning("Finished the submissions whose process stopped part-way: %s", finished)
     return swept
 
 

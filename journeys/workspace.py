@@ -7,11 +7,13 @@ part-way cannot, so every submission first sweeps the folders whose lock no live
 """
 
 import fcntl
+import os
 import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 PREFIX = "submission-"
 LOCK = ".lock"
@@ -37,6 +39,9 @@ def working_folder(data_dir: Path, submission: int) -> Iterator[Path]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield folder
     finally:
+        # The lock file goes first, while still held: a sweeper that takes the lock once it is let go finds it
+        # gone, and leaves the folder to this process, which is removing it.
+        (folder / LOCK).unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
         lock.close()
 
@@ -67,5 +72,14 @@ def abandoned(data_dir: Path) -> Iterator[tuple[int, Path]]:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue  # its submission is running
-            if folder.is_dir():
+            if _still_its_lock(lock, lock_path):
                 yield int(number), folder
+
+
+def _still_its_lock(lock: IO[str], path: Path) -> bool:
+    """Whether the lock taken is still the folder's: a submission that ends removes its lock file before it lets
+    go of it, so a lock taken after that is of a file no longer there."""
+    try:
+        return os.fstat(lock.fileno()).st_ino == path.stat().st_ino
+    except FileNotFoundError:
+        return False

@@ -92,3 +92,14 @@ def test_working_folders_are_readable_by_the_service_alone(bodies, monkeypatch):
         table="crimes",
     )  # fmt: skip
     assert seen == {"folder": 0o700, "root": 0o700}
+
+
+def test_a_lock_let_go_by_a_submission_that_ended_is_not_taken_for_an_abandoned_one(tmp_path):
+    from journeys import workspace
+
+    with workspace.working_folder(tmp_path, 7) as folder:
+        sweeper = (folder / workspace.LOCK).open("r")  # opened by a sweeper just before the submission ends
+    folder.mkdir()  # as if the submission's removal had not finished yet
+    assert not workspace._still_its_lock(sweeper, folder / workspace.LOCK)
+    assert list(workspace.abandoned(tmp_path)) == []  # and a folder without its lock is young, so left alone
+    sweeper.close()
