@@ -72,6 +72,7 @@ def open_connection(work_dir: Path, memory_limit: str = "512MB") -> duckdb.DuckD
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = true")  # progress is measured for the command line's bar
     con.execute("SET enable_progress_bar_print = false")
+    validate.register_functions(con)
     return con
 
 

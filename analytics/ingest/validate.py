@@ -8,6 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import duckdb
+from duckdb.sqltypes import VARCHAR
+
 from analytics.ingest.schema import Column, TableSchema
 from analytics.ingest.sources import RAW_VIEW, literal, quote
 from identity import jjn
@@ -201,38 +204,31 @@ def _character_class(characters: Iterable[str]) -> str:
     return "[" + "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in runs) + "]"
 
 
+JJN_COMPACT_FUNCTION = "jj_jjn_compact"
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """The functions the rules call that are Python's rather than SQL's, on a connection that will check rows:
+    `jj_jjn_compact` is `identity.jjn.compact` itself, so a file's JJN is read exactly as a typed one."""
+    con.create_function(JJN_COMPACT_FUNCTION, jjn.compact, [VARCHAR], VARCHAR)
+
+
 @lru_cache(maxsize=1)
-def _jjn_readings() -> tuple[str, str, list[tuple[str, str]], list[tuple[int, str]]]:
-    """`identity.jjn.compact_changes` as SQL pieces: the class of ASCII characters dropped, and of all those
-    dropped; for each JJN character, the class of the characters read as it; and the characters read as several
-    (a ligature, a unit sign)."""
-    changes = jjn.compact_changes()
-    dropped = [character for character, becomes in changes.items() if becomes == ""]
-    read_as: dict[str, list[str]] = {}
-    for character, becomes in changes.items():
-        if len(becomes) == 1:
-            read_as.setdefault(becomes, []).append(character)
-    singles = [(becomes, _character_class(characters)) for becomes, characters in sorted(read_as.items())]
-    several = sorted((ord(character), becomes) for character, becomes in changes.items() if len(becomes) > 1)
-    ascii_dropped = _character_class(character for character in dropped if character.isascii())
-    return ascii_dropped, _character_class(dropped), singles, several
+def _ascii_dropped() -> str:
+    """The class of ASCII characters `identity.jjn.compact` drops (spaces, hyphens, control characters)."""
+    return _character_class(chr(point) for point in range(128) if jjn.compact(chr(point)) == "")
 
 
 def jjn_compact_sql(value: str) -> str:
     """`value` read as `identity.jjn.compact` reads a typed number (JJ7KDA94FXHMQF from "jj 7kda-94fx hmqf",
-    from full-width letters, or with a zero-width space), whenever the result can be a JJN at all.
+    from full-width letters, or with a zero-width space).
 
-    Plain ASCII (as many characters as bytes) needs only `upper`, as in Python: the readings character by
-    character (a regular expression for each JJN character) are spent only on a number written otherwise."""
-    ascii_dropped, dropped, singles, several = _jjn_readings()
-    read = f"regexp_replace({value}, '{dropped}', '', 'g')"
-    for becomes, characters in singles:
-        read = f"regexp_replace({read}, '{characters}', '{becomes}', 'g')"
-    for point, becomes in several:
-        read = f"replace({read}, chr({point}), '{becomes}')"
+    Plain ASCII (as many characters as bytes) needs only `upper` and dropping separators, in SQL; a number
+    written otherwise (rare) is read by `compact` itself (`register_functions`), which a table of every
+    character's reading would give too, at many times the cost of planning each query."""
     return (
         f"CASE WHEN strlen({value}) = length({value}) "
-        f"THEN regexp_replace(upper({value}), '{ascii_dropped}', '', 'g') ELSE {read} END"
+        f"THEN regexp_replace(upper({value}), '{_ascii_dropped()}', '', 'g') ELSE {JJN_COMPACT_FUNCTION}({value}) END"
     )
 
 

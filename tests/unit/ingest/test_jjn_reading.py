@@ -8,7 +8,7 @@ import unicodedata
 import duckdb
 import pytest
 
-from analytics.ingest.validate import jjn_sql
+from analytics.ingest.validate import jjn_sql, register_functions
 from identity import jjn
 
 NUMBER = "JJ7KDA94FXHMQF"
@@ -16,6 +16,7 @@ NUMBER = "JJ7KDA94FXHMQF"
 
 def read_in_sql(values: list[str]) -> list[str | None]:
     con = duckdb.connect()
+    register_functions(con)
     try:
         con.execute("CREATE TABLE given AS SELECT unnest($1) AS v, generate_subscripts($1, 1) AS i", [values])
         return [row[0] for row in con.execute(f"SELECT {jjn_sql('v')} FROM given ORDER BY i").fetchall()]
