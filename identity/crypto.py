@@ -90,13 +90,11 @@ def _check_against_vault(derived: VaultKeys) -> None:
             .first()
         )
         if sample is not None:
-            raw = bytes(sample)
             try:
-                derived.encryption.decrypt(raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :], b"family_name")
+                _opened(derived.encryption, "family_name", sample)
             except InvalidTag:
                 raise WrongVaultKey(_WRONG_KEY) from None
-        checks.get_or_create(id=1, defaults={"fingerprint": fingerprint})
-        held = checks.values_list("fingerprint", flat=True).get(id=1)
+        held = checks.get_or_create(id=1, defaults={"fingerprint": fingerprint})[0].fingerprint
     if not hmac.compare_digest(held, fingerprint):
         raise WrongVaultKey(_WRONG_KEY)
 
@@ -118,9 +116,13 @@ def encrypt(field: str, value: str | None) -> bytes | None:
 def decrypt(field: str, token: bytes | memoryview | None) -> str | None:
     if token is None:
         return None
+    return _opened(keys().encryption, field, token)
+
+
+def _opened(encryption: AESGCM, field: str, token: bytes | memoryview) -> str:
     raw = bytes(token)
     nonce, ciphertext = raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :]
-    return keys().encryption.decrypt(nonce, ciphertext, field.encode()).decode()
+    return encryption.decrypt(nonce, ciphertext, field.encode()).decode()
 
 
 def blind_index(kind: str, *parts: str) -> str | None:
