@@ -14,6 +14,12 @@ def _isolated_data_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """Accounts made and signed in by tests hash their passwords cheaply (tests/hashers.py)."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Counts kept in the cache (refused API calls per address and minute) start at nought in each test."""
     cache.clear()
