@@ -15,7 +15,7 @@ from analytics.schemas import table_schema
 from analytics.standard import load_standard
 from synthetic.generator import generate
 from synthetic.generator.run import Renderer
-from tests.integration.synthetic.conftest import read_rows
+from tests.unit.synthetic.conftest import read_rows
 
 TABLES = ("victims", "crimes", "events", "returns")
 

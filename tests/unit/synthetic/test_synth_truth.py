@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from analytics.standard import load_standard
 from synthetic.generator import periods_between
-from tests.integration.synthetic.conftest import read_rows
+from tests.unit.synthetic.conftest import read_rows
 
 
 def victims_rows(run):
