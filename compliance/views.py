@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from analytics.metrics.periods import PeriodError, parse_period
 from compliance import display, export, queries
 from compliance.charts import Point, count_chart, trend_chart
 from compliance.forms import FigureFilterForm
-from compliance.labels import labels_for, metric_title
+from compliance.labels import Labels, labels_for, metric_title
 from compliance.models import ComputationRun
 from compliance.work import STALLED_AFTER, current_work
 from config.paging import paged
@@ -61,10 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
         labels = labels_for(run.standard_version)
         visible = queries.listed(request.user, queries.figures(run, period=period, breakdown="all"))  # type: ignore[arg-type]
         metrics, areas = queries.choices(visible)
-        form = FigureFilterForm(
-            {"metric": chosen_metric, "force": chosen_area},
-            metrics=sorted({*infos, *metrics}),
-            areas=sorted({*labels.areas, ALL, *areas}),
+        form = _filter_form(
+            chosen_metric, chosen_area, infos=infos, labels=labels, metrics=metrics, areas=areas
         )
         if form.is_valid():  # an unknown metric or area is said beside its filter, with no figures
             visible = queries.narrowed(visible, metric=chosen_metric, force=chosen_area)
@@ -89,19 +89,46 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _filter_form(
+    metric: str, area: str, *, infos: Iterable[str], labels: Labels, metrics: list[str], areas: list[str]
+) -> FigureFilterForm:
+    """The list's filters, checked against every metric and area there is and those of the figures seen."""
+    return FigureFilterForm(
+        {"metric": metric, "force": area},
+        metrics=sorted({*infos, *metrics}),
+        areas=sorted({*labels.areas, ALL, *areas}),
+    )
+
+
 @role_required(*RESULT_ROLES)
 @require_safe
-def download(request: HttpRequest) -> StreamingHttpResponse:
-    """The listed figures, with every breakdown, as CSV (the columns of `justice-journey metrics`)."""
+def download(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The listed figures, with every breakdown, as CSV (the columns of `justice-journey metrics`).
+    An unknown metric or area is refused with what the page would say beside its filter, never an empty file."""
     period, run = _period_and_run(request)
     if run is None:
         raise Http404(_("No figures have been computed for this period."))
+    chosen_metric = request.GET.get("metric", "").strip()
+    chosen_area = request.GET.get("force", "").strip()
+    visible = queries.listed(request.user, queries.figures(run, period=period, breakdown="all"))  # type: ignore[arg-type]
+    metrics, areas = queries.choices(visible)
+    form = _filter_form(
+        chosen_metric,
+        chosen_area,
+        infos=metric_infos(),
+        labels=labels_for(run.standard_version),
+        metrics=metrics,
+        areas=areas,
+    )
+    if not form.is_valid():
+        said = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponse("\n".join(said) + "\n", status=400, content_type="text/plain; charset=utf-8")
     lines = export.download(
         request.user,  # type: ignore[arg-type]
         run,
         period=period,
-        metric=request.GET.get("metric", "").strip(),
-        force=request.GET.get("force", "").strip(),
+        metric=chosen_metric,
+        force=chosen_area,
     )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="compliance-{period.replace(" ", "-")}.csv"'

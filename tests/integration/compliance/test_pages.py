@@ -225,6 +225,18 @@ def test_a_download_is_narrowed_like_the_page_and_never_widens_what_is_seen(clie
     assert download(client, metric="R3.confirmation_5wd", force=FORCE) == []  # another body's figure
 
 
+def test_a_download_of_an_unknown_metric_or_area_is_refused_saying_which(client, computed):
+    signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
+    asked = {"period": "2025-26 Q1", "metric": "NOPE", "force": "E99"}
+    answer = client.get(reverse("compliance:download"), asked)
+    assert answer.status_code == 400 and answer["Content-Type"].startswith("text/plain")
+    assert answer.content.decode().splitlines() == [
+        "NOPE is not a metric: choose one from the list",
+        "E99 is not an area: choose one from the list",
+    ]
+    assert not AuditEvent.objects.filter(action="compliance.download").exists()
+
+
 def test_administrators_cannot_download_figures(client, computed):
     page = signed_in(client, "admin", role=Role.ADMINISTRATOR, organisation="MOJ").get(
         reverse("compliance:download"), {"period": "2025-26 Q1"}
