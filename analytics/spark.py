@@ -8,7 +8,22 @@ session as the cluster requires and pass it in instead (docs/spark.md).
 
 import os
 import sys
+import tempfile
+from functools import cache
 from typing import Any
+
+
+@cache
+def _warehouse() -> str:
+    """A folder of its own for Spark's table warehouse, removed when the process ends. Spark makes one at
+    start-up, `spark-warehouse/` in whichever folder the command was run from unless told otherwise; nothing
+    here stores a table in it."""
+    folder = tempfile.TemporaryDirectory(prefix="jj-spark-warehouse-")
+    _kept.append(folder)  # the folder lives as long as the process, and its finaliser removes it at exit
+    return folder.name
+
+
+_kept: list[tempfile.TemporaryDirectory[str]] = []
 
 
 def local_session(*, cores: int | None = None, app_name: str = "justice-journey") -> Any:
@@ -28,6 +43,7 @@ def local_session(*, cores: int | None = None, app_name: str = "justice-journey"
         .config("spark.pyspark.python", sys.executable)
         .config("spark.pyspark.driver.python", sys.executable)
         .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.warehouse.dir", _warehouse())
         .getOrCreate()
     )
     # Runtime settings, applied whether the session is new or was already running.

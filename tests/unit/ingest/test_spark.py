@@ -1,5 +1,7 @@
 """The event store is plain Parquet that Spark reads, partitions and all."""
 
+import os
+
 import pytest
 
 from analytics.ingest import committed_files
@@ -9,13 +11,30 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def spark():
+def started_in(tmp_path_factory):
+    """The folder the session was started from, as a command is run from the user's folder."""
+    return tmp_path_factory.mktemp("started-in")
+
+
+@pytest.fixture(scope="module")
+def spark(started_in):
     pytest.importorskip("pyspark.sql")
     from analytics.metrics.spark import local_session
 
-    session = local_session(cores=1, app_name="ingest-test")
+    before = os.getcwd()
+    os.chdir(started_in)
+    try:
+        session = local_session(cores=1, app_name="ingest-test")
+    finally:
+        os.chdir(before)
     yield session
     session.stop()
+
+
+def test_spark_leaves_nothing_in_the_folder_it_was_started_from(spark, started_in):
+    spark.sql("SELECT 1").createOrReplaceTempView("one")
+    assert not spark.catalog.tableExists("none")
+    assert list(started_in.iterdir()) == []
 
 
 def test_spark_reads_committed_submissions(store, tmp_path, spark):
