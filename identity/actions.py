@@ -390,7 +390,8 @@ def record_agreement(
 
 def end_agreement(*, by: User, agreement: SharingAgreement, ends_on: date) -> SharingAgreement:
     """Sets the first day an agreement no longer counts: today stops it at once, its start date withdraws it
-    before it counted. An end can only be brought forward; a longer agreement is recorded as a new one."""
+    before it counted. An end can only be brought forward; a longer agreement is recorded as a new one. The
+    end date it already has changes nothing and is not audited again."""
     with transaction.atomic():
         current = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
         previous = current.ends_on
@@ -404,6 +405,8 @@ def end_agreement(*, by: User, agreement: SharingAgreement, ends_on: date) -> Sh
             raise AgreementError(
                 _("An end date can only be brought forward. Record a new agreement to extend it.")
             )
+        if ends_on == previous:  # already ending that day: nothing changes, and nothing is recorded again
+            return current
         current.ends_on = ends_on
         current.save(update_fields=["ends_on"])
         audit(

@@ -95,6 +95,7 @@ def test_an_ended_agreement_cannot_be_reopened_nor_an_end_date_put_back(client, 
     actions.end_agreement(by=admin, agreement=ending, ends_on=today + timedelta(days=5))
     ending.refresh_from_db()
     assert ending.ends_on == today + timedelta(days=5)
+    actions.end_agreement(by=admin, agreement=ending, ends_on=today + timedelta(days=5))  # the same day again
     logged = AuditEvent.objects.filter(action="identity.agreement_ended").get()
     assert logged.detail == {
         "ends_on": str(today + timedelta(days=5)),
