@@ -30,7 +30,10 @@ class MatchIn(Schema):
     postcode: str | None = None
     email: str | None = None
     phone: str | None = None
-    purpose: str
+    # Read by the form too, so that a missing purpose gets 400 naming it, as a short one does.
+    purpose: str | None = Field(
+        None, description="why the person is looked up: 10 to 500 characters; required"
+    )
     allocate: bool = False
     none_of_these: bool = False
 

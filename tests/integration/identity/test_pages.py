@@ -344,6 +344,14 @@ def test_the_api_matches_for_signed_in_front_line_staff_only(client):
     assert answer.status_code == 200 and answer.json()["jjn"] == numbers["P1"]
     short = client.post("/api/identity/match", {**details, "purpose": "x"}, content_type="application/json")
     assert short.status_code == 400 and "at least 10 characters" in short.json()["detail"]
+    without = client.post(
+        "/api/identity/match",
+        {name: value for name, value in details.items() if name != "purpose"},
+        content_type="application/json",
+    )
+    assert (
+        without.status_code == 400 and without.json()["detail"] == "purpose: Enter why you need to see this"
+    )
     # The page's rules for each detail hold here too; nothing is searched, stored or audited as a match.
     for field, value, said in (("purpose", "p" * 501, "at most 500"), ("email", "not-an-email", "valid email"),
                                ("given_name", "A" * 101, "at most 100"), ("postcode", "B" * 11, "at most 10")):  # fmt: skip
