@@ -13,6 +13,12 @@ from compliance import export
 from compliance.management.output import PipedConsole, quiet_when_the_reader_stops
 from compliance.queries import figures, latest_run
 
+# Under the table, true of every kind of row it can hold.
+RATES_EXPLAINED = (
+    "A rate is numerator / denominator: for an obligation met / (met + late + missed), pending left out; "
+    "for a proportion or a data-quality figure the share of its denominator; a count has no rate."
+)
+
 
 class Command(BaseCommand):
     help = "Prints the latest stored figures for a quarter: a readable table, or CSV with --format csv."
@@ -62,7 +68,7 @@ class Command(BaseCommand):
             count += 1
         console = PipedConsole(file=self.stdout, width=220, force_terminal=False, color_system=None)  # type: ignore[arg-type]
         console.print(table)
-        console.print(f"{count} figures. Rates are met / (met + late + missed); pending is left out.")
+        console.print(f"{count} figures. {RATES_EXPLAINED}")
 
 
 def _check_filters(options: dict[str, Any], *, standard_version: str) -> None:

@@ -80,7 +80,9 @@ def test_metrics_prints_a_readable_table(submitted):
     out = run("metrics", "--period", "2025-26 Q1", "--metric", "R3.confirmation_5wd", "--breakdown", "all")
     assert "ci95_high" in out
     assert "50.0%" in out
-    assert "figures." in out
+    assert " figures. A rate is numerator / denominator: for an obligation met / (met + late + missed)" in out
+    counted = run("metrics", "--period", "2025-26 Q1", "--metric", "DQ.unknown_crime", "--breakdown", "all")
+    assert "for a proportion or a data-quality figure the share of its denominator" in counted
 
 
 def test_metrics_names_the_quarter_asked_for_in_its_title(submitted):
