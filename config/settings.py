@@ -171,6 +171,11 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Beyond that, an upload is received into JJ_DATA_DIR/work/received/, private and swept, not the system's /tmp.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "journeys.uploads.PrivateFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 # Background work (the compliance recompute after each submission) waits in the main database until a worker

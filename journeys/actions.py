@@ -289,11 +289,13 @@ ABANDONED_AFTER_STORING = (
 
 
 def sweep_abandoned() -> list[int]:
-    """Tidies after submissions whose process died part-way (killed, or the machine stopped): removes their
-    working folders, which can hold what the file held, personal data included; removes what they left in the
-    event store unless they had committed it; and finishes them, failed (or stored, if they had committed).
+    """Tidies after submissions whose process died part-way (killed, or the machine stopped): removes the files
+    their requests had received and their working folders, which can hold what the file held, personal data
+    included; removes what they left in the event store unless they had committed it; and finishes them, failed
+    (or stored, if they had committed).
     Runs before every submission. Returns the submissions' numbers."""
     lake_dir = Path(settings.LAKE_DIR)
+    workspace.sweep_received(Path(settings.DATA_DIR))
     swept = []
     for number, working in workspace.abandoned(Path(settings.DATA_DIR)):
         core.discard_uncommitted(lake_dir, number)

@@ -3,11 +3,11 @@
 Tokens are issued on the Submissions pages; each belongs to one body and can submit only for it.
 """
 
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import Throttled
@@ -17,7 +17,7 @@ from ninja.security import HttpBearer
 from accounts.audit import record
 from accounts.models import AuditEvent
 from analytics.ingest import FileRejected, file_format
-from journeys import actions, queries, refusals
+from journeys import actions, queries, refusals, workspace
 from journeys.figures import figures_of
 from journeys.models import ApiToken, Submission
 
@@ -215,8 +215,8 @@ def submit_file(
         return Status(422, {"detail": rejection.reason})
     if (file.size or 0) > actions.MAX_UPLOAD_BYTES:
         return Status(413, {"detail": "the file must be smaller than 500 MB; send it in parts"})
-    with tempfile.TemporaryDirectory() as folder:
-        path = actions.scratch_path(Path(folder), name)
+    with workspace.receiving(Path(settings.DATA_DIR)) as folder:
+        path = actions.scratch_path(folder, name)
         with path.open("wb") as handle:
             for chunk in file.chunks():
                 handle.write(chunk)

@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.access import refuse, role_required
 from accounts.models import Organisation, Role, User
 from config.paging import paged
-from journeys import actions, queries
+from journeys import actions, queries, workspace
 from journeys.figures import figures_of
 from journeys.forms import MappingForm, TokenBodyForm, TokenForm, UploadForm
 from journeys.models import TOKEN_EXPIRY_WARNING, ApiToken, Submission
@@ -54,8 +55,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             upload_file = form.cleaned_data["file"]
             name = Path(upload_file.name).name
             try:
-                with tempfile.TemporaryDirectory() as folder:
-                    path = actions.scratch_path(Path(folder), name)
+                with workspace.receiving(Path(settings.DATA_DIR)) as folder:
+                    path = actions.scratch_path(folder, name)
                     with path.open("wb") as handle:
                         for chunk in upload_file.chunks():
                             handle.write(chunk)
@@ -223,8 +224,8 @@ def mappings(request: HttpRequest) -> HttpResponse:
         form = MappingForm(request.POST, request.FILES)
         if form.is_valid():
             uploaded = form.cleaned_data["file"]
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "mappings.csv"
+            with workspace.receiving(Path(settings.DATA_DIR)) as folder:
+                path = folder / "mappings.csv"
                 with path.open("wb") as copy:
                     for chunk in uploaded.chunks():
                         copy.write(chunk)

@@ -1,13 +1,17 @@
 """A submission whose process died part-way leaves no copy of its file behind and does not stay 'processing'."""
 
 import fcntl
+import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import AuditEvent, Organisation
+from journeys import actions
 from journeys.actions import ABANDONED, Actor, submit, sweep_abandoned
 from journeys.models import Submission
 from tests.factories.journeys import crime
@@ -103,3 +107,59 @@ def test_a_lock_let_go_by_a_submission_that_ended_is_not_taken_for_an_abandoned_
     assert not workspace._still_its_lock(sweeper, folder / workspace.LOCK)
     assert list(workspace.abandoned(tmp_path)) == []  # and a folder without its lock is young, so left alone
     sweeper.close()
+
+
+@pytest.fixture
+def signed_in(client, submitter, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    client.force_login(submitter)
+    return client
+
+
+def test_a_large_upload_is_received_and_copied_inside_the_private_working_folder(
+    signed_in, settings, monkeypatch
+):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload is received into a file, as one over 5 MB is
+    work = Path(settings.DATA_DIR) / "work"
+    seen = {}
+    real_submit = actions.submit
+
+    def watching(**given):
+        seen["copy"] = given["path"]
+        seen["received"] = sorted(path.name for path in (work / "received").iterdir())
+        seen["modes"] = {
+            stat.S_IMODE(p.stat().st_mode) for p in (work, work / "received", given["path"].parent)
+        }
+        return real_submit(**given)
+
+    monkeypatch.setattr(actions, "submit", watching)
+    file = SimpleUploadedFile(
+        "victims.csv", b"person_ref,given_name\nP1,Leftoverina\n", content_type="text/csv"
+    )
+    response = signed_in.post("/submissions/new/", {"body": "E23000036", "file": file, "dry_run": "on"})
+    assert response.status_code == 302
+    assert seen["copy"].parent.parent == work and seen["copy"].parent.name.startswith("received-")
+    assert len(seen["received"]) == 1 and seen["received"][0].endswith(".upload.csv")
+    assert seen["modes"] == {0o700}
+    assert not seen["copy"].parent.exists()  # the copy went with its request
+
+
+def test_the_next_submission_removes_what_dead_requests_had_received_and_nothing_held(bodies, lake):
+    work = Path(settings.DATA_DIR) / "work"
+    dead_copy = work / "received-0123456789abcdef"
+    dead_copy.mkdir(parents=True)
+    (dead_copy / "submitted.csv").write_text("person_ref,given_name\nP1,Leftoverina\n")
+    (dead_copy / ".lock").touch()  # its lock was let go when its process died
+    received = work / "received"
+    received.mkdir()
+    dead_upload, held_upload, young_upload = (received / f"tmp{n}.upload.csv" for n in (1, 2, 3))
+    for path in (dead_upload, held_upload, young_upload):
+        path.write_text("person_ref,given_name\nP1,Leftoverina\n")
+    for path in (dead_upload, held_upload):
+        os.utime(path, (time.time() - 300, time.time() - 300))
+    with held_upload.open("rb") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)  # a request still receiving or submitting it
+        submit(by=Actor(user=None, label="test"), body_code="E23000036", file_name="crimes.csv",
+               records=[crime(1)], table="crimes")  # fmt: skip
+        assert not dead_copy.exists() and not dead_upload.exists()
+        assert held_upload.exists() and young_upload.exists()
