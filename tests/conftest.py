@@ -19,6 +19,20 @@ def _quick_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
+@pytest.fixture(scope="session")
+def spark():
+    """The local Spark session, one for every Spark test in a test process: starting one takes seconds.
+
+    The commands under test (`compute --engine spark`, `link --engine spark`) ask for it as they always do and
+    get this one; nothing stops it before the tests end."""
+    pytest.importorskip("pyspark.sql")
+    from analytics.spark import local_session
+
+    session = local_session(cores=2)
+    yield session
+    session.stop()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Counts kept in the cache (refused API calls per address and minute) start at nought in each test."""

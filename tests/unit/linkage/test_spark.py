@@ -21,19 +21,14 @@ SCHEMA = (
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    pytest.importorskip("pyspark.sql")
-    from analytics.spark import local_session
-
-    session = local_session(cores=2)
-    session.conf.set("spark.sql.shuffle.partitions", "4")
-    session.sparkContext.setCheckpointDir(str(tmp_path_factory.mktemp("checkpoints")))
-    session.createDataFrame(ROWS, SCHEMA).createOrReplaceTempView("victims")
-    yield session
-    session.stop()
+def victims(spark, tmp_path_factory):
+    spark.sparkContext.setCheckpointDir(str(tmp_path_factory.mktemp("checkpoints")))
+    spark.createDataFrame(ROWS, SCHEMA).createOrReplaceTempView("victims")
+    return spark
 
 
-def test_spark_links_like_duckdb_and_respects_a_rejected_pair(spark, con):
+def test_spark_links_like_duckdb_and_respects_a_rejected_pair(victims, con):
+    spark = victims
     from .conftest import victims_table
 
     victims_table(
@@ -49,12 +44,17 @@ def test_spark_links_like_duckdb_and_respects_a_rejected_pair(spark, con):
             for row in ROWS
         ],
     )
-    on_duckdb = link_records(con, "victims").clusters()
-    on_spark = link_records(spark, "victims", engine="spark")
-    assert on_spark.clusters() == on_duckdb
-    assert on_spark.clusters()["a1"] == on_spark.clusters()["b1"] != on_spark.clusters()["c1"]
-    pairs = {(p.unique_id_l, p.unique_id_r): p.levels for p in on_spark.scored_pairs()}
-    assert pairs[("a1", "b1")]["given_name"] == "nickname or alias"
-
-    split = link_records(spark, "victims", engine="spark", must_not_link=[("d1", "d3")]).clusters()
-    assert split["d1"] == split["d2"] != split["d3"]
+    # A rejected pair (two records a reviewer decided are different people) as well, on both engines.
+    rejected = [("d1", "d3")]
+    on_duckdb = link_records(con, "victims", must_not_link=rejected).clusters()
+    on_spark = link_records(spark, "victims", engine="spark", must_not_link=rejected)
+    clusters = on_spark.clusters()
+    assert clusters == on_duckdb
+    assert clusters["a1"] == clusters["b1"] != clusters["c1"]
+    assert clusters["d1"] == clusters["d2"] != clusters["d3"]
+    pairs = {(p.unique_id_l, p.unique_id_r): p for p in on_spark.scored_pairs()}
+    assert pairs[("a1", "b1")].levels["given_name"] == "nickname or alias"
+    # Only the rejection keeps them apart: scored as certain, and recorded as rejected.
+    assert (
+        pairs[("d1", "d3")].match_probability > 0.95 and pairs[("d1", "d3")].clerical_decision == "rejected"
+    )

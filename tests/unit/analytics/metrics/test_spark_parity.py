@@ -12,20 +12,16 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 PERIODS = ["2024-25 Q4", "2025-26 Q1", "2025-26 Q2", "2025-26 Q3"]
 
 
-def test_duckdb_and_spark_give_identical_figures(tmp_path):
-    from analytics.metrics.spark import local_session, register_parquet_views
+def test_duckdb_and_spark_give_identical_figures(tmp_path, spark):
+    from analytics.metrics.spark import register_parquet_views
 
     store = realistic_store()
     duck = compute_counts(
         DuckDBBackend(store.register(duckdb.connect())), periods=PERIODS, cutoff=date(2025, 11, 1)
     )
     store.write_parquet(tmp_path)
-    spark = local_session()
-    try:
-        register_parquet_views(spark, tmp_path)
-        sparked = compute_counts(SparkBackend(spark), periods=PERIODS, cutoff=date(2025, 11, 1))
-    finally:
-        spark.stop()
+    register_parquet_views(spark, tmp_path)
+    sparked = compute_counts(SparkBackend(spark), periods=PERIODS, cutoff=date(2025, 11, 1))
     assert len(duck) > 1000
     assert {row.metric for row in duck} >= {
         "R2.recorded_24h",
