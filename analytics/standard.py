@@ -27,6 +27,9 @@ BODY_TYPES = (
     "youth_justice_service",
     "local_policing_body",
 )
+# A metric's responsible body may also be the body that recorded the event counted (a complaint is made to the
+# body it is about, whichever that is), which is no kind of organisation.
+RECORDING_BODY = "recording_body"
 NON_TERRITORIAL_FORCES = frozenset({"BTP", "MDP"})
 ALL_FORCES = "*"
 
@@ -455,7 +458,7 @@ def _read_metrics(
             description=row.get("description", ""),
         )
         for body_type in metric.responsible_body_types:
-            if body_type not in BODY_TYPES:
+            if body_type not in BODY_TYPES and body_type != RECORDING_BODY:
                 raise StandardFileError(path, number, "responsible", f"{body_type!r} is not a body type")
         metrics[metric_id] = metric
     return metrics

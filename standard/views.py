@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from analytics.schemas import condition_text, csv_template, table_schema, xlsx_template
+from analytics.standard import RECORDING_BODY
 from standard import queries
 from standard.examples import worked_example
 from standard.models import BodyType, Code, CodeVersion, Metric, Right, Table
@@ -36,6 +37,8 @@ def _crime_fields() -> dict[str, str]:
 def _responsible_label(body_type: str) -> str:
     # A police duty falls on the force the crime belongs to (its `force` code), which is BTP or MDP for the crimes
     # those forces record: not only on the territorial forces that the police_force body type names.
+    if body_type == RECORDING_BODY:
+        return _("The body that recorded it: each body counts the complaints made to it")
     if body_type == BodyType.POLICE_FORCE:
         return _(
             "The crime's police force: the territorial force of its area, or British Transport Police or "

@@ -26,6 +26,7 @@ BODY_KINDS = (
     "probation_region",
     "hmcts",
     "youth_justice_service",
+    "recording_body",  # the body that sent the event counted
 )
 
 

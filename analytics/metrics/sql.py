@@ -58,7 +58,8 @@ def no_characteristics_sql() -> str:
 def responsible_body_sql(kind: str, *, force: str, trigger_body: str, response_body: str) -> str:
     """The body that owes the duty. A youth justice service that sent the trigger or the response takes the
     probation duty (offenders under 18); an area with no Witness Care Unit, CPS area or probation region in the
-    reference list (BTP, MDP) falls back to the body that sent the trigger."""
+    reference list (BTP, MDP) falls back to the body that sent the trigger. `recording_body` is the body that
+    sent the trigger (for a count, the event counted)."""
     return (
         f"CASE {kind}"
         f" WHEN 'police_force' THEN {force}"
@@ -68,6 +69,7 @@ def responsible_body_sql(kind: str, *, force: str, trigger_body: str, response_b
         f" WHEN {response_body} LIKE 'YJS-%' THEN {response_body}"
         f" ELSE COALESCE(NULLIF(f.probation_region, ''), {trigger_body}) END"
         f" WHEN 'youth_justice_service' THEN {trigger_body}"
+        f" WHEN 'recording_body' THEN {trigger_body}"
         f" WHEN 'hmcts' THEN 'HMCTS' END"
     )
 

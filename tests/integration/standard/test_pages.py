@@ -95,6 +95,12 @@ def test_a_police_duty_falls_on_btp_and_mdp_for_their_crimes_too(client_with_sta
             ) in who, metric_id
 
 
+def test_complaints_are_counted_for_the_body_that_recorded_them(client_with_standard):
+    page = client_with_standard.get("/standard/metrics/R12.complaints/").content.decode()
+    who = page[page.index("Who is responsible") :]
+    assert "The body that recorded it: each body counts the complaints made to it" in who[: who.index("</dd>")]
+
+
 def test_the_24_hour_metric_counts_elapsed_time(client_with_standard):
     page = client_with_standard.get("/standard/metrics/R2.recorded_24h/").content.decode()
     assert "The deadline is Friday 18 April 2025 at 14:30." in page

@@ -55,6 +55,18 @@ def test_complaints_are_a_count_not_a_rate(figures):
     assert (row.numerator, row.denominator) == (2, None)
 
 
+def test_a_complaint_counts_for_the_body_that_recorded_it(figures):
+    # Every body takes complaints about itself (Right 12): one made to the CPS is the CPS's, not the force's.
+    store = EventStore()
+    store.crime()
+    store.event("complaint_received", "2025-04-20T10:00")
+    store.event("complaint_received", "2025-05-20T10:00", body="CPS-SW")
+    store.event("complaint_received", "2025-05-21T10:00", body="CPS-SW")
+    result = figures(store)
+    assert result.row("R12.complaints", force=FORCE, body=FORCE).numerator == 1
+    assert result.row("R12.complaints", force=FORCE, body="CPS-SW").numerator == 2
+
+
 def test_breakdowns_split_the_whole(figures):
     store = EventStore()
     store.crime("C1", person_ref="P1", sex="F", ethnicity="B2", age_band="18-24", enhanced_rights="Y")
