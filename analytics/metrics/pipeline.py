@@ -194,7 +194,12 @@ def _fact_steps(
         else:
             query = sql.crimes_with_event_facts_sql(metric)
         steps.append((f"jj_facts_{number}", query))
-    steps.append(("jj_facts_quality", sql.quality_facts_sql(backend.dialect, cutoff, as_of)))
+    event_responses = [
+        m.id
+        for m in catalogue
+        if m.kind == OBLIGATION and any(not source.startswith("crime.") for source in m.responses)
+    ]
+    steps.append(("jj_facts_quality", sql.quality_facts_sql(backend.dialect, cutoff, as_of, event_responses)))
     return steps
 
 

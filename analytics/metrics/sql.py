@@ -306,25 +306,30 @@ def _event_quality_sql(now: str) -> str:
     )
 
 
-def _response_quality_sql() -> str:
-    """Responses of obligations with no trigger to answer."""
+def _response_quality_sql(metrics: Sequence[str]) -> str:
+    """Responses with no trigger to answer, among the responses that are events (of `metrics`, the obligations
+    whose response is an event). A crime's recording, R2's response, is a column of the crime row beside its
+    trigger: counting it would only swell a force's denominator, and one recorded before it was reported is
+    DQ.before_report's."""
+    chosen = ", ".join(quote(metric) for metric in metrics) or "''"
     responses = (
         "SELECT m.body, m.force, cal.period, SUM(m.unmatched) AS unmatched, COUNT(*) AS responses "
         "FROM jj_responses m JOIN jj_calendar cal ON cal.day = m.on_date "
-        "WHERE m.metric IN (SELECT metric FROM jj_obligation_rules) GROUP BY m.body, m.force, cal.period"
+        f"WHERE m.metric IN ({chosen}) GROUP BY m.body, m.force, cal.period"
     )
     return _unpivot_sql(responses, {"DQ.response_without_trigger": ("unmatched", "responses")})
 
 
-def quality_facts_sql(dialect: Dialect, cutoff: date, as_of: datetime) -> str:
+def quality_facts_sql(dialect: Dialect, cutoff: date, as_of: datetime, event_responses: Sequence[str]) -> str:
     """Every data-quality count per body, area and quarter. Each source (victims, crimes, events, responses)
-    is read once and summed for all its metrics together; only those sums reach the union."""
+    is read once and summed for all its metrics together; only those sums reach the union.
+    `event_responses`: the obligation metrics whose responses are events."""
     now = dialect.instant(as_of)
     parts = [
         _victim_quality_sql(),
         _crime_quality_sql(cutoff, now),
         _event_quality_sql(now),
-        _response_quality_sql(),
+        _response_quality_sql(event_responses),
     ]
     facts = " UNION ALL ".join(parts)
     named = {text for text in facts.split("'")[1::2] if text.startswith("DQ.")}

@@ -126,7 +126,14 @@ def test_response_at_the_trigger_instant_matches_but_earlier_that_day_does_not(f
     assert result.ratio("DQ.response_without_trigger", body=WCU, force=FORCE) == (1, 2)
 
 
-def test_ties_at_one_instant_follow_file_order(figures):
+def test_a_crime_s_recording_is_not_a_response_that_could_lack_a_trigger(figures):
+    # R2's response is the crime row's recorded_at, beside its trigger: it is not among the responses counted.
+    store = store_with_crime()
+    store.crime("C2", person_ref="P2")
+    store.event("suspect_update_given", "2025-05-12T09:00")  # the force's response to no suspect update due
+    result = figures(store)
+    assert result.ratio("DQ.response_without_trigger", body=FORCE, force=FORCE) == (1, 1)
+
     # Two triggers and two responses share one instant: file order pairs them; both met.
     store = store_with_crime()
     for event_type in (
