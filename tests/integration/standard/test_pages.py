@@ -1,10 +1,12 @@
 import io
+import json
 import re
 
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from analytics.schemas import table_schema
 from analytics.standard import load_standard
 from tests.factories.standard import loaded_standard
 
@@ -98,7 +100,9 @@ def test_a_police_duty_falls_on_btp_and_mdp_for_their_crimes_too(client_with_sta
 def test_complaints_are_counted_for_the_body_that_recorded_them(client_with_standard):
     page = client_with_standard.get("/standard/metrics/R12.complaints/").content.decode()
     who = page[page.index("Who is responsible") :]
-    assert "The body that recorded it: each body counts the complaints made to it" in who[: who.index("</dd>")]
+    assert (
+        "The body that recorded it: each body counts the complaints made to it" in who[: who.index("</dd>")]
+    )
 
 
 def test_the_24_hour_metric_counts_elapsed_time(client_with_standard):
@@ -249,3 +253,11 @@ def test_the_detail_column_says_which_event_types_take_which_list(client_with_st
     assert "Any other event type takes no detail: leave it empty." in detail
     crimes = client_with_standard.get("/standard/tables/crimes/").content.decode()
     assert "takes no detail" not in crimes
+
+
+@pytest.mark.parametrize("table", ["victims", "crimes", "events", "returns"])
+def test_each_table_s_schema_is_published_as_the_standard_makes_it(client_with_standard, table):
+    # What tests/unit/standard/test_published_schemas.py checks files against is what this page serves.
+    response = client_with_standard.get(f"/standard/schemas/{table}.json")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == json.loads(json.dumps(table_schema(load_standard("1"), table)))
