@@ -200,3 +200,19 @@ def load_forces(version: str = "1") -> list[Force]:
     standard = _shared_standard(version)
     records = _records(standard.forces) if standard is not None else _csv_records(version, "forces")
     return [force_from_record(record) for record in records]
+
+
+def load_body_kinds(version: str = "1") -> dict[str, str]:
+    """Each body code of the standard with its kind, to compare a body's figure with bodies like it: every police
+    force (BTP and MDP too) is `police_force`, each force's Witness Care Unit `witness_care_unit`."""
+    kinds = {}
+    for force in load_forces(version):
+        kinds[force.code] = "police_force"
+        if force.witness_care_unit:
+            kinds[force.witness_care_unit] = "witness_care_unit"
+    standard = _shared_standard(version)
+    records = _records(standard.bodies) if standard is not None else _csv_records(version, "bodies")
+    for record in records:
+        kind = _text(_get(record, "body_type"))
+        kinds[_text(_get(record, "code"))] = "police_force" if kind == "non_territorial_force" else kind
+    return kinds

@@ -1,6 +1,7 @@
 """Runs the whole catalogue on a backend and returns one row per metric, area, body, quarter and breakdown."""
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from analytics.metrics.catalogue import (
     QUALITY,
     Force,
     Metric,
+    load_body_kinds,
     load_catalogue,
     load_forces,
 )
@@ -286,17 +288,23 @@ def _whole(value: object) -> int | None:
 
 
 def add_statistics(
-    rows: list[MetricRow], infos: dict[str, MetricInfo], similar_areas: dict[str, str]
+    rows: list[MetricRow],
+    infos: dict[str, MetricInfo],
+    similar_areas: dict[str, str],
+    body_kinds: Mapping[str, str] | None = None,
 ) -> None:
     """Rates, 95% and 99.8% Wilson intervals, comparison with the nation and similar areas, and trends.
 
     Comparisons use the 99.8% interval, so that among some forty areas a chance difference is rarely called
-    better or worse.
+    better or worse. An area's figure over all its bodies is compared with England and Wales over all bodies; a
+    body's figure with the bodies of its kind (`body_kinds`: body code to kind), in England and Wales and in the
+    similar areas, since where a duty can fall on two kinds of body (police or CPS) their rates differ.
     """
 
     def key(r: MetricRow) -> tuple[str, str, str, str]:
         return r.metric, r.period, r.breakdown, r.breakdown_value
 
+    kinds = body_kinds or {}
     national = {key(r): r for r in rows if r.force == sql.ALL and r.body == sql.ALL}
     areas = [
         (r.metric, r.force, r.period, r.breakdown, r.breakdown_value, r.numerator, r.denominator or 0)
@@ -304,6 +312,15 @@ def add_statistics(
         if r.body == sql.ALL and r.force != sql.ALL
     ]
     groups = group_totals(areas, similar_areas)
+    # Each body in each area once: summed by kind, over England and Wales and over each group of similar areas.
+    of_kind: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        kind = kinds.get(r.body)
+        if r.force == sql.ALL or kind is None or not r.denominator:
+            continue
+        for total in (of_kind[(*key(r), kind)], of_kind[(*key(r), kind, similar_areas.get(r.force, ""))]):
+            total[0] += r.numerator
+            total[1] += r.denominator
     history: dict[tuple[str, str, str, str, str], list[MetricRow]] = {}
     for row in rows:
         info = infos.get(row.metric)
@@ -316,13 +333,22 @@ def add_statistics(
                 None,
             )
         wide = (row.ci998_low, row.ci998_high) if row.ci998_low is not None else None
+        kind = kinds.get(row.body)
         nation = national.get(key(row))
-        if nation is not None and nation is not row and nation.denominator:
+        if kind is not None:
+            numerator, denominator = of_kind.get((*key(row), kind), (0, 0))
+            if denominator:
+                row.national_rate = numerator / denominator
+                row.national_comparison = compare(wide, row.national_rate, polarity)  # type: ignore[arg-type]
+        elif nation is not None and nation is not row and nation.denominator:
             row.national_rate = nation.numerator / nation.denominator
             row.national_comparison = compare(wide, row.national_rate, polarity)  # type: ignore[arg-type]
         group = similar_areas.get(row.force)
         if group is not None:
-            numerator, denominator = groups.get((*key(row), group), (0, 0))
+            if kind is not None:
+                numerator, denominator = of_kind.get((*key(row), kind, group), (0, 0))
+            else:
+                numerator, denominator = groups.get((*key(row), group), (0, 0))
             row.similar_group = group
             if denominator:
                 row.similar_rate = numerator / denominator
@@ -364,7 +390,7 @@ def compute(
     rows = compute_counts(
         backend, periods=periods, cutoff=cutoff, as_of=as_of, catalogue=catalogue, forces=forces
     )
-    add_statistics(rows, metric_infos(catalogue), load_similar_areas(similar_areas))
+    add_statistics(rows, metric_infos(catalogue), load_similar_areas(similar_areas), load_body_kinds())
     superseded = [(str(b), str(m), str(p)) for b, m, p in backend.fetch(sql.superseded_sql())]
     return MetricRun(
         periods=list(periods),

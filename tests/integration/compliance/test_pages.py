@@ -85,9 +85,13 @@ def test_a_national_analyst_s_list_leads_each_metric_with_england_and_wales(clie
     national = client.get(metric_url("R8.hearing_info_1wd", force="ALL", body="ALL")).content.decode()
     assert "R8.hearing_info_1wd · 2025-26 Q1 · England and Wales · All bodies" in national
     # The England and Wales figure is not compared with itself.
-    assert "data-comparison" not in national and "which every area and body is compared with" in national
+    assert "data-comparison" not in national and "which each area's figure is compared with" in national
     own = client.get(metric_url("R8.hearing_info_1wd", force=FORCE, body="ALL")).content.decode()
     assert 'data-comparison="national"' in own and 'data-comparison="similar"' in own
+    # An area over all its bodies is compared with all bodies; a body with the bodies of its kind, and says so.
+    assert "compared with the bodies of its kind, in England" not in own
+    body = client.get(metric_url("R8.hearing_info_1wd", force=FORCE, body=WCU)).content.decode()
+    assert "A body is compared with the bodies of its kind, in England and Wales and in similar areas" in body
     # For anyone else the England and Wales figure is the comparison beside their own, not a row of the list.
     signed_in(client, "police", role=Role.ANALYST, organisation=FORCE)
     rows = figure_rows(client.get(reverse("compliance:index"), {"period": "2025-26 Q1"}).content.decode())

@@ -93,3 +93,30 @@ def test_a_trend_spans_its_quarter_and_the_three_before_with_gaps_kept_in_place(
     add_statistics(rows, infos, {})
     assert {row.period: row.trend for row in rows}["2024-25 Q4"] == "steady"
     assert {row.period: row.trend for row in rows}["2024-25 Q3"] == "worsening"
+
+
+def test_a_body_is_compared_with_bodies_of_its_kind_and_an_area_with_all_bodies():
+    from analytics.metrics.pipeline import MetricInfo, MetricRow, add_statistics
+
+    def row(force, body, numerator, denominator):
+        return MetricRow("R6.vrr_overturned", force, body, "2025-26 Q1", "all", "all", None, None, None, None,
+                         numerator, denominator, "events")  # fmt: skip
+
+    # Reviews the police decide overturn 20% of decisions; those the CPS decide, 80%.
+    police_sw, cps_sw = row("E23000036", "E23000036", 10, 50), row("E23000036", "CPS-SW", 40, 50)
+    police_ln, cps_ln = row("E23000001", "E23000001", 10, 50), row("E23000001", "CPS-LN", 40, 50)
+    area, nation = row("E23000036", "ALL", 50, 100), row("ALL", "ALL", 100, 200)
+    rows = [police_sw, cps_sw, police_ln, cps_ln, area, nation]
+    kinds = {
+        "E23000036": "police_force",
+        "E23000001": "police_force",
+        "CPS-SW": "cps_area",
+        "CPS-LN": "cps_area",
+    }
+    similar = {"E23000036": "Large", "E23000001": "Large"}
+    add_statistics(rows, {"R6.vrr_overturned": MetricInfo("R6.vrr_overturned", "proportion", "VRR", False)},
+                   similar, kinds)  # fmt: skip
+    assert (cps_sw.national_rate, police_sw.national_rate, area.national_rate) == (0.8, 0.2, 0.5)
+    assert (cps_sw.similar_rate, police_sw.similar_rate, area.similar_rate) == (0.8, 0.2, 0.5)
+    # Against all bodies (50%), the CPS area's 80% would have been "worse"; among CPS areas it is as they are.
+    assert cps_sw.national_comparison == "similar"
