@@ -345,3 +345,21 @@ def test_a_file_name_longer_than_the_file_system_allows_is_checked_and_kept_as_s
         action="submission.create", target=f"submission:{submission.pk}"
     ).exists()
     assert lake("SELECT crime_ref FROM crimes") == [("C1",)]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [("failed", "ABANDONED"), ("stored", "ABANDONED_AFTER_STORING"), ("failed", "failure")],
+)
+def test_a_submission_cut_off_or_failed_says_why_on_its_page(signed_in, status, reason):
+    from accounts.models import Organisation
+    from journeys import actions
+
+    why = actions._failure_reason(OSError()) if reason == "failure" else getattr(actions, reason)
+    submission = Submission.objects.create(
+        body=Organisation.objects.get(code="E23000036"), file_name="victims.xlsx", table="victims",
+        submitted_by_label="x", source="web", status=status, reason=why,
+    )  # fmt: skip
+    for prefix in ("", "/cy"):
+        page = signed_in.get(f"{prefix}/submissions/{submission.pk}/").content.decode()
+        assert why[1:].replace("'", "&#x27;") in page, prefix
