@@ -483,7 +483,15 @@ def read_mapping_file(path: Path) -> list[dict[str, str]]:
                         f"row {len(rows) + 1} (line {reader.line_num} of the file) has {len(values)} values where "
                         f"the header has {len(header)}"
                     )
-                rows.append({name: value.strip() for name, value in zip(header, values, strict=True)})
+                row = {name: value.strip() for name, value in zip(header, values, strict=True)}
+                # No code holds one, and a database such as PostgreSQL cannot store one in text.
+                nul = next((name for name in MAPPING_COLUMNS if "\x00" in row[name]), None)
+                if nul is not None:
+                    raise InvalidMapping(
+                        f"row {len(rows) + 1}, column {nul}: the file contains NUL bytes (zero bytes), so it is "
+                        "not a text CSV file"
+                    )
+                rows.append(row)
             return rows
     except UnicodeDecodeError:
         raise InvalidMapping(

@@ -243,6 +243,16 @@ def test_local_code_mappings_are_loaded_listed_and_refused_by_file_row_and_colum
         in extra.content.decode()
     )
 
+    # A NUL is in no code, and PostgreSQL cannot store one: refused, not a server error there.
+    nul = load(
+        "force-codes.csv", header + "crimes,offence_group,VAP,violence\ncrimes,offence_group,V\x00P,theft\n"
+    )
+    assert nul.status_code == 200 and (
+        "force-codes.csv: row 2, column local_code: the file contains NUL bytes (zero bytes)"
+        in nul.content.decode()
+    )
+    assert not CodeMapping.objects.exists()
+
     loaded = load("force-codes.csv", header + "crimes,offence_group,VAP,violence\n").content.decode()
     assert "1 code mapping loaded." in loaded and "Your body's local codes (1)</caption>" in loaded
     assert '<td class="govuk-table__cell">VAP</td><td class="govuk-table__cell">violence</td>' in loaded
