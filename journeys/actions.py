@@ -472,6 +472,12 @@ def read_mapping_file(path: Path) -> list[dict[str, str]]:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle, strict=True)
             header = [name.strip() for name in next(reader, [])]
+            for separator, called in ((";", "semicolons"), ("\t", "tabs")):
+                if len(header) == 1 and set(header[0].split(separator)) & set(MAPPING_COLUMNS):
+                    raise InvalidMapping(
+                        f"its columns are separated by {called}, not commas; save it as 'CSV UTF-8 (comma "
+                        "delimited)'"
+                    )
             if sorted(header) != sorted(MAPPING_COLUMNS):
                 raise InvalidMapping(f"the header must be exactly {', '.join(MAPPING_COLUMNS)}")
             rows: list[dict[str, str]] = []

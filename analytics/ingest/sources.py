@@ -61,6 +61,13 @@ def check_header(
 ) -> None:
     """Refuses a header that does not fit `schema`; `workbook`: it is the first row of a workbook's first sheet."""
     if not set(header) & set(schema.names):
+        for separator, called in ((";", "semicolons"), ("\t", "tabs")):
+            # One name holding the columns: a CSV saved with another separator (Excel does in some languages).
+            if any({part.strip() for part in name.split(separator)} & set(schema.names) for name in header):
+                raise FileRejected(
+                    f"its columns are separated by {called}, not commas; save it as 'CSV UTF-8 (comma "
+                    "delimited)' and send it again"
+                )
         # Most likely a file with no header row: its first row is data (a victim's name and date of birth),
         # which a refusal must not repeat.
         names = ", ".join(column.name for column in schema.columns)

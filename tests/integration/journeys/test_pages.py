@@ -229,6 +229,11 @@ def test_local_code_mappings_are_loaded_listed_and_refused_by_file_row_and_colum
         "force-codes.csv: the header must be exactly table, column, local_code, standard_code" in wrong_header
     )
 
+    semicolons = load("force-codes.csv", header.replace(",", ";") + "crimes;offence_group;VAP;violence\n")
+    assert (
+        "force-codes.csv: its columns are separated by semicolons, not commas" in semicolons.content.decode()
+    )
+
     too_big = load("force-codes.csv", header + "crimes,offence_group,VAP,violence\n" * 70_000)
     assert "The selected file must be smaller than 2 MB" in too_big.content.decode()
     assert not CodeMapping.objects.exists()

@@ -112,6 +112,22 @@ def test_a_file_without_its_header_row_is_refused_without_repeating_the_first_ro
         assert personal not in message
 
 
+@pytest.mark.parametrize(("separator", "called"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_is_refused_saying_so(store, tmp_path, separator, called):
+    path = tmp_path / "victims.csv"
+    path.write_text(
+        separator.join(HEADERS["victims"])
+        + "\n"
+        + separator.join(["P1", "", "Mia", "Knight", "1990-01-02", "FY1 9WF", "F", "W1", "N", "", ""])
+        + "\n"
+    )
+    with pytest.raises(FileRejected) as refused:
+        store.send(path)
+    message = str(refused.value)
+    assert message.startswith(f"its columns are separated by {called}, not commas;")
+    assert "save it as 'CSV UTF-8 (comma delimited)'" in message and "Mia" not in message
+
+
 def test_required_value_missing(store, tmp_path):
     result = store.send(write_csv(tmp_path / "crimes.csv", [crime(1), crime(2, offence_group="")]))
     assert (result.accepted, result.rejected) == (1, 1)
