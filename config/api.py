@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import Throttled
+from ninja.errors import Throttled, ValidationError
 
 api = NinjaAPI(
     title="Justice Journey API",
@@ -25,6 +25,18 @@ def _too_big(request: HttpRequest, error: Any) -> HttpResponse:
         {"detail": f"the request is larger than {most} MB; send fewer records per request, or upload a file"},
         status=413,
     )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """422 naming the fields that did not validate; but a submission for a body its token may not submit for is
+    refused 403, and audited, whatever else is wrong with it."""
+    from journeys.api import refused_before_validation
+
+    refused = refused_before_validation(request)
+    if refused is not None:
+        return api.create_response(request, refused, status=403)
+    return api.create_response(request, {"detail": error.errors}, status=422)
 
 
 @api.exception_handler(Throttled)

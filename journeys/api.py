@@ -3,12 +3,14 @@
 Tokens are issued on the Submissions pages; each belongs to one body and can submit only for it.
 """
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.request import RawPostDataException
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import Throttled
 from ninja.files import UploadedFile
@@ -154,6 +156,31 @@ def _body_refused(request: HttpRequest, body_code: str) -> Status[dict[str, Any]
     except actions.SubmissionRefused:
         return Status(403, {"detail": "this token cannot submit for that body"})
     return None
+
+
+SUBMITTING_ROUTES = ("submissions", "submissions/file")
+
+
+def refused_before_validation(request: HttpRequest) -> dict[str, str] | None:
+    """For a submission whose fields did not validate (an unknown table, records that are not a list, no file):
+    the 403 answer, audited, when its token may not submit for the body it names, since that is checked before
+    anything else in the request. None for any other request, which is answered 422 as usual."""
+    token = getattr(request, "auth", None)
+    route = request.resolver_match.route if request.resolver_match else ""
+    if request.method != "POST" or not isinstance(token, ApiToken) or not route.endswith(SUBMITTING_ROUTES):
+        return None
+    if route.endswith("file"):
+        body = request.POST.get("body")
+    else:
+        try:
+            payload = json.loads(request.body)
+        except (ValueError, RawPostDataException):
+            return None
+        body = payload.get("body") if isinstance(payload, dict) else None
+    if not isinstance(body, str):
+        return None
+    refused = _body_refused(request, body)
+    return refused.value if refused is not None else None
 
 
 def _answer(submission: Submission) -> Status[dict[str, Any]]:

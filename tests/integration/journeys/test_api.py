@@ -346,3 +346,42 @@ def test_a_rejected_value_is_answered_as_it_was_sent_without_a_spreadsheet_apost
     records = [crime(1, offence_group="-1"), crime(2, offence_group="'quoted")]
     answer = post(client, secret, {"body": "E23000036", "table": "crimes", "records": records}).json()
     assert [error["value"] for error in answer["errors"]] == ["-1", "'quoted"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"table": "bogus", "records": [crime(1)]},
+        {"table": "crimes", "records": "not a list"},
+        {"table": "crimes", "records": [crime(1)], "dry_run": "maybe"},
+    ],
+)
+def test_a_batch_for_another_body_is_refused_and_audited_whatever_else_is_wrong_with_it(
+    client, secret, fields
+):
+    response = post(client, secret, {"body": "E23000005", **fields})
+    assert response.status_code == 403 and response.json() == {
+        "detail": "this token cannot submit for that body"
+    }
+    assert AuditEvent.objects.get(action="submission.refused").target == "body:E23000005"
+    # For its own body, the same mistakes are answered 422, naming the field.
+    mistaken = post(client, secret, {"body": "E23000036", **fields})
+    assert mistaken.status_code == 422 and mistaken.json()["detail"][0]["loc"][0] == "body"
+    assert AuditEvent.objects.filter(action="submission.refused").count() == 1
+
+
+@pytest.mark.parametrize("fields", [{"table": "bogus"}, {"dry_run": "maybe"}])
+def test_a_file_for_another_body_is_refused_and_audited_whatever_else_is_wrong_with_it(
+    client, secret, fields
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sent = {"body": "E23000005", "file": SimpleUploadedFile("crimes.csv", b"crime_ref\n"), **fields}
+    response = client.post("/api/submissions/file", sent, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 403
+    assert AuditEvent.objects.get(action="submission.refused").target == "body:E23000005"
+    # Without a file at all, too.
+    response = client.post(
+        "/api/submissions/file", {"body": "E23000005"}, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 403 and AuditEvent.objects.filter(action="submission.refused").count() == 2
