@@ -486,7 +486,8 @@ def read_mapping_file(path: Path) -> list[dict[str, str]]:
                     continue
                 if len(values) != len(header):
                     raise InvalidMapping(
-                        f"row {len(rows) + 1} (line {reader.line_num} of the file) has {len(values)} values where "
+                        f"row {len(rows) + 1} (line {reader.line_num} of the file) has {len(values)} "
+                        f"value{'' if len(values) == 1 else 's'} where "
                         f"the header has {len(header)}"
                     )
                 row = {name: value.strip() for name, value in zip(header, values, strict=True)}

@@ -341,7 +341,8 @@ def malformed_row(path: Path) -> str | None:
                 number += 1
                 if len(values) != width:
                     return (
-                        f"row {number} (line {line} of the file) has {len(values)} values where the header "
+                        f"row {number} (line {line} of the file) has {len(values)} "
+                        f"value{'' if len(values) == 1 else 's'} where the header "
                         f"has {width}"
                     )
             line = rows.line_num + 1

@@ -59,6 +59,14 @@ def test_row_with_too_many_values_rejects_the_file(store, tmp_path):
     assert store.query("SELECT count(*) FROM crimes") == [(0,)]
 
 
+def test_a_row_of_one_value_is_named_as_one_value(store, tmp_path):
+    path = tmp_path / "crimes.csv"
+    path.write_text(write_csv(path, [crime(1)]).read_text() + "Total\n")
+    with pytest.raises(FileRejected) as refused:
+        store.send(path)
+    assert "row 2 (line 3 of the file) has 1 value where the header has 11 " in refused.value.reason
+
+
 @pytest.mark.parametrize(
     ("extra", "values"), [(",", 12), (",,,", 14), (',""', 12)], ids=["one", "three", "quoted"]
 )
