@@ -51,6 +51,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     body = _body(request)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
+        actor = actions.Actor(user=request.user, label=request.user.get_username())  # type: ignore[arg-type]
+        asked = request.POST.get("body", "")
+        if asked and asked != body.code:
+            # Refused (and audited) whatever else is wrong with the form, as the API does.
+            try:
+                actions.check_may_submit(actor=actor, body_code=asked)
+            except actions.SubmissionRefused:
+                return refuse(request, reason="submit for another body", detail={"body": asked})
         if form.is_valid():
             upload_file = form.cleaned_data["file"]
             name = Path(upload_file.name).name
@@ -61,7 +69,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                         for chunk in upload_file.chunks():
                             handle.write(chunk)
                     submission = actions.submit(
-                        by=actions.Actor(user=request.user, label=request.user.get_username()),  # type: ignore[arg-type]
+                        by=actor,
                         body_code=form.cleaned_data["body"],
                         file_name=name,
                         path=path,

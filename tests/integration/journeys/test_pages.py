@@ -152,6 +152,14 @@ def test_submitting_for_another_body_is_refused_and_audited(signed_in, tmp_path,
     )
 
 
+def test_submitting_for_another_body_is_refused_and_audited_whatever_the_file(signed_in, tmp_path):
+    path = tmp_path / "notes.docx"
+    path.write_bytes(b"PK")
+    response = upload(signed_in, path, body="E23000005")
+    assert response.status_code == 403 and not Submission.objects.exists()
+    assert AuditEvent.objects.get(action="submission.refused").target == "body:E23000005"
+
+
 def test_other_roles_cannot_use_the_pages(client, bodies):
     analyst = people.user("analyst", role=Role.ANALYST)
     client.force_login(analyst)
