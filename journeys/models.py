@@ -103,6 +103,12 @@ class Submission(models.Model):
     def summary(self) -> str:
         if self.status == self.Status.REJECTED:
             return f"{self.file_name}: rejected whole: {self.reason}"
+        if self.status == self.Status.FAILED:
+            return f"{self.file_name}: failed: {self.reason}"
+        if self.status == self.Status.PROCESSING:
+            return f"{self.file_name}: being checked and stored"
+        if self.reason:  # stored, and cut off before its rows were counted: its counts are not known
+            return f"{self.file_name}: stored: {self.reason}"
         return (
             f"{self.file_name}: accepted {self.accepted}, rejected {self.rejected}, "
             f"unchanged {self.unchanged}, corrected {self.corrected}"

@@ -385,3 +385,29 @@ def test_a_file_for_another_body_is_refused_and_audited_whatever_else_is_wrong_w
         "/api/submissions/file", {"body": "E23000005"}, headers={"Authorization": f"Bearer {secret}"}
     )
     assert response.status_code == 403 and AuditEvent.objects.filter(action="submission.refused").count() == 2
+
+
+def test_the_summary_of_a_failed_or_unfinished_submission_does_not_give_counts_it_does_not_have(
+    client, secret
+):
+    from accounts.models import Organisation
+
+    body = Organisation.objects.get(code="E23000036")
+    for status, reason in [
+        ("failed", actions.ABANDONED),
+        ("stored", actions.ABANDONED_AFTER_STORING),
+        ("processing", ""),
+    ]:
+        Submission.objects.create(
+            body=body, file_name=f"{status}.csv", table="crimes", submitted_by_label="x", source="api",
+            status=status, reason=reason,
+        )  # fmt: skip
+    summaries = {
+        answer["file_name"]: answer["summary"]
+        for answer in client.get("/api/submissions", headers={"Authorization": f"Bearer {secret}"}).json()
+    }
+    assert summaries == {
+        "failed.csv": f"failed.csv: failed: {actions.ABANDONED}",
+        "stored.csv": f"stored.csv: stored: {actions.ABANDONED_AFTER_STORING}",
+        "processing.csv": "processing.csv: being checked and stored",
+    }
