@@ -1,4 +1,6 @@
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -91,6 +93,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     else:
         form = SignInForm(request)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
+
+
+def locked_out(request: HttpRequest, original_response: HttpResponse, credentials: object) -> HttpResponse:
+    """The page of a sign-in that is locked out (django-axes's AXES_LOCKOUT_CALLABLE), with the wait that
+    AXES_COOLOFF_MINUTES sets."""
+    cool_off = get_cool_off(request)
+    minutes = round(cool_off.total_seconds() / 60) if cool_off else 0
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": minutes},
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
+    )
 
 
 @require_POST

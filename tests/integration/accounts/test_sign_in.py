@@ -231,3 +231,12 @@ def test_only_the_most_specific_section_is_marked_current():
 def test_the_sign_in_page_does_not_take_the_focus_from_the_skip_link(client):
     page = client.get("/account/sign-in/").content.decode()
     assert 'id="id_username"' in page and "autofocus" not in page
+
+
+def test_the_lockout_page_gives_the_configured_wait(client, analyst, settings):
+    settings.AXES_COOLOFF_TIME = 1  # hours: AXES_COOLOFF_MINUTES=60
+    for _ in range(5):
+        locked = sign_in(client, password="wrong")
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "Wait 60 minutes, then try again." in page and "30 minutes" not in page
