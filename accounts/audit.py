@@ -13,6 +13,8 @@ from analytics.ingest.validate import escape_formula
 from config.csv_lines import csv_lines
 
 SYSTEM = "system"
+# A target is cut to its column: a refused page or API call names its address, which can be of any length.
+TARGET_MAX = AuditEvent._meta.get_field("target").max_length or 300
 
 
 def record(
@@ -25,13 +27,14 @@ def record(
     detail: dict[str, Any] | None = None,
     actor_label: str = "",
 ) -> AuditEvent:
-    """Appends one audit event. `by=None` means a system process, named by `actor_label`."""
+    """Appends one audit event. `by=None` means a system process, named by `actor_label`. A target longer than
+    its column (TARGET_MAX) keeps its beginning."""
     return AuditEvent.objects.create(
         actor=by if by is not None and by.pk else None,
         actor_label=(by.get_username() if by is not None else "") or actor_label or SYSTEM,
         organisation_code=(by.organisation.code if by is not None and by.organisation is not None else ""),
         action=action,
-        target=target,
+        target=target[:TARGET_MAX],
         outcome=outcome,
         purpose=purpose,
         detail=detail or {},

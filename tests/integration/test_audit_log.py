@@ -40,3 +40,11 @@ def test_the_audit_log_stays_append_only_after_every_migration():
     event = record(by=None, action="linkage.run", actor_label="linkage")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_a_target_longer_than_its_column_is_shortened_not_a_failure():
+    # A refused page or API call is recorded with its address, which anyone can make as long as they like.
+    event = record(by=None, action="api.refused", target="/api/" + "x" * 1000, actor_label="api")
+    event.refresh_from_db()
+    limit = AuditEvent._meta.get_field("target").max_length
+    assert event.target.startswith("/api/xxx") and len(event.target) == limit
