@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.access import refuse, role_required
+from accounts.access import can_administer, refuse, role_required
 from accounts.models import Organisation, Role, User
 from config.paging import paged
 from journeys import actions, queries, workspace
@@ -215,7 +215,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    token = get_object_or_404(ApiToken.objects.select_related("body"), pk=token_id)
+    token = ApiToken.objects.select_related("body").filter(pk=token_id).first()
+    if token is None:
+        # A submitter is answered for a missing token as for another body's: nothing tells whether one exists.
+        if not can_administer(user):
+            return refuse(request, reason="revoke another body's token", detail={"token_id": token_id})
+        raise Http404
     try:
         actions.revoke_token(by=user, token=token)
     except actions.SubmissionRefused:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -386,3 +387,19 @@ def test_a_submission_cut_off_or_failed_says_why_on_its_page(signed_in, status, 
     for prefix in ("", "/cy"):
         page = signed_in.get(f"{prefix}/submissions/{submission.pk}/").content.decode()
         assert why[1:].replace("'", "&#x27;") in page, prefix
+
+
+def test_revoking_a_token_of_another_body_or_none_gets_the_same_refusal(signed_in):
+    other = people.user("manchester", organisation_code="E23000005", role=Role.SUBMITTER)
+    from journeys import actions
+
+    token, _secret = actions.issue_token(by=other, body_code="E23000005", name="their export")
+    theirs = signed_in.post(f"/submissions/tokens/{token.pk}/revoke/")
+    missing = signed_in.post(f"/submissions/tokens/{token.pk + 1000}/revoke/")
+    # The answer never tells whether another body's token exists.
+    assert theirs.status_code == missing.status_code == 403
+    varying = re.compile(r'(nonce|value)="[^"]*"')  # the CSP nonce and the CSRF token differ
+    assert varying.sub("", missing.content.decode()) == varying.sub("", theirs.content.decode())
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert AuditEvent.objects.filter(action="access.refused").count() == 2
