@@ -230,8 +230,9 @@ def _not_yourself(by: User | None, user: User) -> None:
         raise AccountRefused(gettext("You cannot change your own account here; ask another administrator."))
 
 
-# Words in the accounts pages' addresses (/account/users/new/): an account so named could not be opened.
-RESERVED_USERNAMES = frozenset({"new"})
+# Words in the accounts pages' addresses (/account/users/new/), and the names a browser reads as folders
+# (/account/users/../ is /account/): an account so named could not be opened.
+RESERVED_USERNAMES = frozenset({"new", ".", ".."})
 
 
 def username_refusal(username: str) -> str | None:

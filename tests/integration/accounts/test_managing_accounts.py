@@ -383,3 +383,14 @@ def test_the_command_line_refuses_what_the_account_form_refuses(admin, username,
     with pytest.raises(CommandError, match=message):
         command("create", username, "--organisation", "MOJ", "--role", "administrator", "--email", email)
     assert User.objects.count() == before
+
+
+@pytest.mark.parametrize("username", [".", ".."])
+def test_a_user_name_a_browser_reads_as_a_folder_is_refused(as_admin, username):
+    # /account/users/../ is /account/ to a browser: an account so named could never be opened.
+    page = as_admin.post(
+        "/account/users/new/",
+        {"username": username, "organisation": factories.organisation("MOJ").pk, "role": "analyst"},
+    ).content.decode()
+    assert "This user name is kept for the service" in page
+    assert not User.objects.filter(username=username).exists()
