@@ -10,6 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext
@@ -237,11 +238,20 @@ RESERVED_USERNAMES = frozenset({"new", ".", ".."})
 
 def username_refusal(username: str) -> str | None:
     """Why `username` cannot be given to a new account (kept for the pages, or taken in any case), or None."""
+    username = User.normalize_username(username)  # as the account would store it, and signs in with it
     if username.lower() in RESERVED_USERNAMES:
         return gettext("This user name is kept for the service's own pages; choose another")
-    if User.objects.filter(username__iexact=username).exists():
+    if username_taken(username):
         return gettext("There is already an account with this user name")
     return None
+
+
+def username_taken(username: str) -> bool:
+    """Whether an account has this user name, whatever its case. Compared here, not by the database: SQLite
+    matches only ASCII letters whatever their case (JÖHN is not jöhn there)."""
+    username = User.normalize_username(username).lower()
+    same_length = User.objects.annotate(length=Length("username")).filter(length=len(username))
+    return any(name.lower() == username for name in same_length.values_list("username", flat=True))
 
 
 def open_account(

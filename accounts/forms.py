@@ -174,7 +174,7 @@ class AccountForm(forms.Form):
         self.fields["email"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
 
     def clean_username(self) -> str:
-        username = str(self.cleaned_data["username"]).strip()
+        username = User.normalize_username(str(self.cleaned_data["username"]).strip())
         refusal = username_refusal(username)
         if refusal is not None:
             raise forms.ValidationError(refusal)

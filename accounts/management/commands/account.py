@@ -65,7 +65,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The user name {username} is kept for the service's own pages; choose another."
             )
-        if User.objects.filter(username__iexact=username).exists():
+        if actions.username_taken(username):
             raise CommandError(f"There is already an account with the user name {username}.")
         try:
             organisation = Organisation.objects.get(code=options["organisation"], is_active=True)

@@ -394,3 +394,21 @@ def test_a_user_name_a_browser_reads_as_a_folder_is_refused(as_admin, username):
     ).content.decode()
     assert "This user name is kept for the service" in page
     assert not User.objects.filter(username=username).exists()
+
+
+@pytest.mark.parametrize(
+    ("taken", "typed"),
+    [
+        ("fi.smith", "\ufb01.smith"),  # the ligature "ﬁ" is stored as "fi" (NFKC), as it signs in
+        ("jöhn.smith", "JÖHN.SMITH"),  # whatever its case, beyond ASCII too
+    ],
+)
+def test_a_user_name_taken_in_another_form_is_refused_beside_its_field(as_admin, taken, typed):
+    factories.user(taken, role=Role.ANALYST)
+    response = as_admin.post(
+        "/account/users/new/",
+        {"username": typed, "organisation": factories.organisation("E23000036").pk, "role": "analyst"},
+    )
+    assert response.status_code == 200
+    assert "There is already an account with this user name" in response.content.decode()
+    assert User.objects.filter(role=Role.ANALYST).count() == 1
