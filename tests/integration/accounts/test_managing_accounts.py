@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import actions
 from accounts.models import AuditEvent, Role, User
+from accounts.queries import find_accounts
 from tests.factories import accounts as factories
 
 pytestmark = pytest.mark.django_db
@@ -412,3 +413,11 @@ def test_a_user_name_taken_in_another_form_is_refused_beside_its_field(as_admin,
     assert response.status_code == 200
     assert "There is already an account with this user name" in response.content.decode()
     assert User.objects.filter(role=Role.ANALYST).count() == 1
+
+
+def test_a_search_for_accounts_with_a_null_character_finds_none(as_admin):
+    # PostgreSQL refuses a NUL in text (a server error there): the search must not send it to the database.
+    assert find_accounts("ad\x00min").query.is_empty()
+    page = as_admin.get("/account/users/", {"q": "ad\x00min"})
+    assert page.status_code == 200
+    assert "/account/users/admin/" not in page.content.decode()
