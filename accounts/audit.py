@@ -28,13 +28,14 @@ def record(
     actor_label: str = "",
 ) -> AuditEvent:
     """Appends one audit event. `by=None` means a system process, named by `actor_label`. A target longer than
-    its column (TARGET_MAX) keeps its beginning."""
+    its column (TARGET_MAX) keeps its beginning; a NUL in it (an address may hold %00; PostgreSQL refuses it in
+    text) is recorded as U+FFFD."""
     return AuditEvent.objects.create(
         actor=by if by is not None and by.pk else None,
         actor_label=(by.get_username() if by is not None else "") or actor_label or SYSTEM,
         organisation_code=(by.organisation.code if by is not None and by.organisation is not None else ""),
         action=action,
-        target=target[:TARGET_MAX],
+        target=target.replace("\x00", "\ufffd")[:TARGET_MAX],
         outcome=outcome,
         purpose=purpose,
         detail=detail or {},

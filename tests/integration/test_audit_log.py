@@ -48,3 +48,10 @@ def test_a_target_longer_than_its_column_is_shortened_not_a_failure():
     event.refresh_from_db()
     limit = AuditEvent._meta.get_field("target").max_length
     assert event.target.startswith("/api/xxx") and len(event.target) == limit
+
+
+def test_a_target_with_a_null_character_is_recorded_with_a_replacement_character():
+    # An address may hold %00, which PostgreSQL refuses in text: a refusal must still be recorded.
+    event = record(by=None, action="access.refused", target="/account/users/a\x00b/", actor_label="anonymous")
+    event.refresh_from_db()
+    assert event.target == "/account/users/a\ufffdb/"
