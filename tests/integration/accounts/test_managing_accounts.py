@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from accounts import actions
@@ -421,3 +422,11 @@ def test_a_search_for_accounts_with_a_null_character_finds_none(as_admin):
     page = as_admin.get("/account/users/", {"q": "ad\x00min"})
     assert page.status_code == 200
     assert "/account/users/admin/" not in page.content.decode()
+
+
+def test_an_account_address_with_a_null_character_is_not_found(as_admin):
+    # No user name holds one, and PostgreSQL refuses it in text (a server error there): not looked up.
+    with pytest.raises(Resolver404):
+        resolve("/account/users/ad\x00min/")
+    assert as_admin.get("/account/users/ad%00min/").status_code == 404
+    assert as_admin.post("/account/users/ad%00min/active/", {"active": "false"}).status_code == 404
