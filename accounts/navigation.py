@@ -19,6 +19,9 @@ def _prefix() -> str:
 def navigation_items(user: User | AnonymousUser, path: str) -> list[dict[str, Any]]:
     prefix = _prefix()
     sections: list[tuple[str, str]] = [("/standard/", _("Standard"))]
+    if isinstance(user, User) and user.must_change_password and user.is_authenticated:
+        # Every page but choosing a new password leads back to it (TemporaryPasswordMiddleware): none is offered.
+        return []
     if isinstance(user, User) and user.is_authenticated and user.is_active:
         if user.role == Role.SUBMITTER:
             sections.append(("/submissions/", _("Submissions")))

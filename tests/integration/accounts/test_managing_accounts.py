@@ -430,3 +430,15 @@ def test_an_account_address_with_a_null_character_is_not_found(as_admin):
         resolve("/account/users/ad\x00min/")
     assert as_admin.get("/account/users/ad%00min/").status_code == 404
     assert as_admin.post("/account/users/ad%00min/active/", {"active": "false"}).status_code == 404
+
+
+def test_while_a_temporary_password_must_be_replaced_the_navigation_offers_only_signing_out(admin):
+    _user, password = actions.open_account(
+        by=admin, username="sam", organisation=factories.organisation("E23000036"), role=Role.ANALYST
+    )
+    person, status = sign_in("sam", password)
+    assert status == 302
+    page = person.get("/account/password/").content.decode()
+    # Every other page leads back here: no link to one is offered.
+    assert re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', page) == []
+    assert 'action="/account/sign-out/"' in page
