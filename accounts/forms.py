@@ -202,6 +202,10 @@ class RoleForm(forms.Form):
         ] or Role.choices
 
 
+# The field beside which the password rules give their refusal (Django gives it beside the repetition).
+FIELD_THE_RULES_CHECK = "new_password1"
+
+
 class NewPasswordForm(PasswordChangeForm):
     """Choosing a new password: the current one (or the temporary one), then the new one twice."""
 
@@ -226,3 +230,7 @@ class NewPasswordForm(PasswordChangeForm):
             "password_incorrect": _("Your current password is not right. Enter it again"),
             "password_mismatch": _("The two new passwords are not the same"),
         }
+
+    def validate_password_for_user(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        # A refusal of the rules is beside the new password, where the person typed it first.
+        super().validate_password_for_user(user, FIELD_THE_RULES_CHECK)

@@ -442,3 +442,12 @@ def test_while_a_temporary_password_must_be_replaced_the_navigation_offers_only_
     # Every other page leads back here: no link to one is offered.
     assert re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', page) == []
     assert 'action="/account/sign-out/"' in page
+
+
+def test_a_new_password_the_rules_refuse_is_shown_beside_the_new_password(as_admin):
+    page = as_admin.post(
+        "/account/password/",
+        {"old_password": factories.PASSWORD, "new_password1": "short", "new_password2": "short"},
+    ).content.decode()
+    assert '<a href="#id_new_password1">This password is too short.' in page
+    assert 'href="#id_new_password2"' not in page
