@@ -411,14 +411,16 @@ def revoke_token(*, by: User, token: ApiToken) -> ApiToken:
             reason="role",
         )
     with transaction.atomic():
-        if token.revoked_at is None:
-            token.revoked_at = timezone.now()
-            token.revoked_by = by
-            token.save(update_fields=["revoked_at", "revoked_by"])
+        current = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if current.revoked_at is not None:  # revoked already: nothing changes, and nothing is recorded again
+            return current
+        current.revoked_at = timezone.now()
+        current.revoked_by = by
+        current.save(update_fields=["revoked_at", "revoked_by"])
         record(
             by=by, action="api_token.revoke", target=f"api_token:{token.pk}", detail={"body": token.body.code}
         )
-    return token
+    return current
 
 
 def token_for(secret: str) -> ApiToken | None:

@@ -77,6 +77,11 @@ def test_an_api_answer_carrying_data_is_never_stored(client, secret, lake):
 
 def test_revoked_token_is_refused_and_audited(client, submitter, secret):
     actions.revoke_token(by=submitter, token=ApiToken.objects.get())
+    revoked_at = ApiToken.objects.get().revoked_at
+    again = actions.revoke_token(by=submitter, token=ApiToken.objects.get())  # a second click, another tab
+    assert (
+        again.revoked_at == revoked_at and AuditEvent.objects.filter(action="api_token.revoke").count() == 1
+    )
     response = post(client, secret, {"body": "E23000036", "table": "crimes", "records": [crime(1)]})
     assert response.status_code == 401
     assert not Submission.objects.exists()
