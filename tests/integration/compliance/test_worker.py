@@ -148,6 +148,14 @@ def test_a_submission_that_changed_nothing_says_so(bodies, tmp_path, client):
         "unchanged",
         "No change: every row was already held.",
     )
+    empty = write_csv(tmp_path / "crimes-empty.csv", [], header=list(crime(1)))
+    ingest(FORCE, empty)
+    header_only = Submission.objects.order_by("pk").last()
+    assert header_only.rows == 0
+    assert figures_cell(submission_page(client, header_only.pk)) == (
+        "unchanged",
+        "No change: the file held no rows.",
+    )
 
 
 def test_a_recompute_that_cannot_read_the_store_fails_and_says_so(bodies, tmp_path, client):
