@@ -26,7 +26,7 @@ from accounts.audit import record
 from accounts.models import AuditEvent, Organisation, OrganisationKind, User
 from analytics import ingest as core
 from analytics.ingest.lake import commit_marker
-from analytics.ingest.sources import first_non_utf8, lift_csv_field_limit
+from analytics.ingest.sources import first_non_utf8, how_many_values, lift_csv_field_limit, other_separator
 from analytics.standard import TABLE_NAMES, load_standard
 from journeys import workspace
 from journeys.models import TOKEN_LIFETIMES, ApiToken, CodeMapping, Submission
@@ -474,12 +474,9 @@ def read_mapping_file(path: Path) -> list[dict[str, str]]:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle, strict=True)
             header = [name.strip() for name in next(reader, [])]
-            for separator, called in ((";", "semicolons"), ("\t", "tabs")):
-                if len(header) == 1 and set(header[0].split(separator)) & set(MAPPING_COLUMNS):
-                    raise InvalidMapping(
-                        f"its columns are separated by {called}, not commas; save it as 'CSV UTF-8 (comma "
-                        "delimited)'"
-                    )
+            refusal = other_separator(header, MAPPING_COLUMNS)
+            if refusal is not None:
+                raise InvalidMapping(refusal)
             if sorted(header) != sorted(MAPPING_COLUMNS):
                 raise InvalidMapping(f"the header must be exactly {', '.join(MAPPING_COLUMNS)}")
             rows: list[dict[str, str]] = []
@@ -488,9 +485,8 @@ def read_mapping_file(path: Path) -> list[dict[str, str]]:
                     continue
                 if len(values) != len(header):
                     raise InvalidMapping(
-                        f"row {len(rows) + 1} (line {reader.line_num} of the file) has {len(values)} "
-                        f"value{'' if len(values) == 1 else 's'} where "
-                        f"the header has {len(header)}"
+                        f"row {len(rows) + 1} (line {reader.line_num} of the file) has "
+                        f"{how_many_values(len(values))} where the header has {len(header)}"
                     )
                 row = {name: value.strip() for name, value in zip(header, values, strict=True)}
                 # No code holds one, and a database such as PostgreSQL cannot store one in text.

@@ -13,7 +13,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -56,18 +56,34 @@ def table_from_name(name: str, tables: Iterable[str]) -> str | None:
     return None
 
 
+def other_separator(header: Sequence[str], names: Iterable[str]) -> str | None:
+    """Why a CSV header naming none of `names` is refused when one of its names holds them: the file was saved
+    with another separator (Excel does so in some languages). None otherwise."""
+    expected = set(names)
+    if set(header) & expected:
+        return None
+    for separator, called in ((";", "semicolons"), ("\t", "tabs")):
+        if any({part.strip() for part in name.split(separator)} & expected for name in header):
+            return (
+                f"its columns are separated by {called}, not commas; save it as 'CSV UTF-8 (comma delimited)' "
+                "and send it again"
+            )
+    return None
+
+
+def how_many_values(count: int) -> str:
+    """`1 value`, `3 values`: for a row whose number of values is not the header's."""
+    return f"{count} value{'' if count == 1 else 's'}"
+
+
 def check_header(
     header: list[str], schema: TableSchema, *, allow_missing: bool = False, workbook: bool = False
 ) -> None:
     """Refuses a header that does not fit `schema`; `workbook`: it is the first row of a workbook's first sheet."""
     if not set(header) & set(schema.names):
-        for separator, called in ((";", "semicolons"), ("\t", "tabs")):
-            # One name holding the columns: a CSV saved with another separator (Excel does in some languages).
-            if any({part.strip() for part in name.split(separator)} & set(schema.names) for name in header):
-                raise FileRejected(
-                    f"its columns are separated by {called}, not commas; save it as 'CSV UTF-8 (comma "
-                    "delimited)' and send it again"
-                )
+        refusal = other_separator(header, schema.names)
+        if refusal is not None:
+            raise FileRejected(refusal)
         # Most likely a file with no header row: its first row is data (a victim's name and date of birth),
         # which a refusal must not repeat.
         names = ", ".join(column.name for column in schema.columns)
@@ -341,9 +357,8 @@ def malformed_row(path: Path) -> str | None:
                 number += 1
                 if len(values) != width:
                     return (
-                        f"row {number} (line {line} of the file) has {len(values)} "
-                        f"value{'' if len(values) == 1 else 's'} where the header "
-                        f"has {width}"
+                        f"row {number} (line {line} of the file) has {how_many_values(len(values))} where "
+                        f"the header has {width}"
                     )
             line = rows.line_num + 1
 
