@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from compliance import display, export, queries
 from compliance.charts import Point, count_chart, trend_chart
 from compliance.forms import FigureFilterForm
 from compliance.labels import Labels, labels_for, metric_title
-from compliance.models import ComputationRun
+from compliance.models import ComputationRun, MetricResult
 from compliance.work import STALLED_AFTER, current_work
 from config.paging import paged
 
@@ -61,11 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     form = None
     if run is not None:
         labels = labels_for(run.standard_version)
-        visible = queries.listed(request.user, queries.figures(run, period=period, breakdown="all"))  # type: ignore[arg-type]
-        metrics, areas = queries.choices(visible)
-        form = _filter_form(
-            chosen_metric, chosen_area, infos=infos, labels=labels, metrics=metrics, areas=areas
-        )
+        form, visible, metrics, areas = _filters(request, run, period, infos=infos, labels=labels)
         if form.is_valid():  # an unknown metric or area is said beside its filter, with no figures
             visible = queries.narrowed(visible, metric=chosen_metric, force=chosen_area)
             rows = display.figure_rows(visible, infos, labels)
@@ -89,15 +86,19 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filter_form(
-    metric: str, area: str, *, infos: Iterable[str], labels: Labels, metrics: list[str], areas: list[str]
-) -> FigureFilterForm:
-    """The list's filters, checked against every metric and area there is and those of the figures seen."""
-    return FigureFilterForm(
-        {"metric": metric, "force": area},
+def _filters(
+    request: HttpRequest, run: ComputationRun, period: str, *, infos: Iterable[str], labels: Labels
+) -> tuple[FigureFilterForm, QuerySet[MetricResult], list[str], list[str]]:
+    """The quarter's figures the user's list holds, their metrics and areas, and the metric and area the address
+    asks for, checked against every metric and area there is and those of the figures seen."""
+    visible = queries.listed(request.user, queries.figures(run, period=period, breakdown="all"))  # type: ignore[arg-type]
+    metrics, areas = queries.choices(visible)
+    form = FigureFilterForm(
+        {"metric": request.GET.get("metric", "").strip(), "force": request.GET.get("force", "").strip()},
         metrics=sorted({*infos, *metrics}),
         areas=sorted({*labels.areas, ALL, *areas}),
     )
+    return form, visible, metrics, areas
 
 
 @role_required(*RESULT_ROLES)
@@ -108,17 +109,8 @@ def download(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     period, run = _period_and_run(request)
     if run is None:
         raise Http404(_("No figures have been computed for this period."))
-    chosen_metric = request.GET.get("metric", "").strip()
-    chosen_area = request.GET.get("force", "").strip()
-    visible = queries.listed(request.user, queries.figures(run, period=period, breakdown="all"))  # type: ignore[arg-type]
-    metrics, areas = queries.choices(visible)
-    form = _filter_form(
-        chosen_metric,
-        chosen_area,
-        infos=metric_infos(),
-        labels=labels_for(run.standard_version),
-        metrics=metrics,
-        areas=areas,
+    form, _visible, _metrics, _areas = _filters(
+        request, run, period, infos=metric_infos(), labels=labels_for(run.standard_version)
     )
     if not form.is_valid():
         said = [str(error) for errors in form.errors.values() for error in errors]
@@ -127,8 +119,8 @@ def download(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         request.user,  # type: ignore[arg-type]
         run,
         period=period,
-        metric=chosen_metric,
-        force=chosen_area,
+        metric=form.cleaned_data["metric"],
+        force=form.cleaned_data["force"],
     )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="compliance-{period.replace(" ", "-")}.csv"'
